@@ -1,0 +1,376 @@
+/**
+ * Control plane for serving endpoints: create, read, list, update config, tags, AI
+ * gateway, delete. Every change is checked and its providers built *before* anything is
+ * written; the row and its credentials are written in one transaction; only then does the
+ * live endpoint swap. So a failed update leaves the old config serving, untouched.
+ */
+import { randomUUID } from "node:crypto";
+import { aiGatewaySchema, legacyRateLimitsSchema, parseWith, tagSchema, type Tag } from "../config/ai-gateway.js";
+import { withStoredCredentials } from "../config/credentials.js";
+import {
+  parseEndpointConfig,
+  renderConfig,
+  type ParsedConfig,
+  type StoredConfig,
+  type StoredEntity,
+} from "../config/endpoint-config.js";
+import { parseSecretRef, type SecretRef, type SecretService } from "../secrets/index.js";
+import type { Db, EndpointTable } from "../store/index.js";
+import { errors, GatewayError } from "./errors.js";
+import { buildRoutes, type LiveEndpoint, type LiveEndpoints, type LiveEntity } from "./live-endpoints.js";
+import type { JsonObject } from "./types.js";
+import { z } from "zod";
+
+export const ENDPOINT_NAME = /^[A-Za-z0-9_-]{1,63}$/;
+
+interface Logger {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+interface Resolved {
+  live: LiveEndpoint;
+  stored: StoredConfig;
+  newCredentials: Array<{ id: string; endpoint_id: string; ciphertext: string }>;
+  keptCredentialIds: Set<string>;
+}
+
+function isObject(v: unknown): v is JsonObject {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Credential ids a stored config owns, by entity name and field path. */
+function storedCredentialIds(stored: StoredConfig | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!stored) return out;
+  const walk = (entity: string, prefix: string, v: unknown) => {
+    if (!isObject(v)) return;
+    for (const [k, child] of Object.entries(v)) {
+      if (k.endsWith("_plaintext") && isObject(child) && typeof child["$credential"] === "string") {
+        out.set(`${entity}|${prefix}${k.slice(0, -"_plaintext".length)}`, child["$credential"]);
+      } else {
+        walk(entity, `${prefix}${k}.`, child);
+      }
+    }
+  };
+  for (const e of stored.served_entities) {
+    for (const [k, v] of Object.entries(e.external_model)) if (k.endsWith("_config")) walk(e.name, "", v);
+  }
+  return out;
+}
+
+const createSchema = z.object({
+  name: z.string(),
+  config: z.unknown(),
+  tags: z.array(tagSchema).optional(),
+  ai_gateway: z.unknown().optional(),
+  description: z.string().max(4096).optional(),
+  route_optimized: z.boolean().optional(),
+  rate_limits: z.unknown().optional(),
+});
+
+export class EndpointService {
+  /** Control-plane writes run one at a time: they are rare, and this keeps read-check-write simple. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly secrets: SecretService,
+    private readonly live: LiveEndpoints,
+    private readonly log: Logger,
+  ) {}
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Builds every stored endpoint at start-up; one that cannot be built is kept, marked unavailable. */
+  async loadAll(): Promise<void> {
+    const rows = await this.db.selectFrom("endpoints").selectAll().execute();
+    for (const row of rows) await this.rebuild(row);
+  }
+
+  private async rebuild(row: EndpointTable): Promise<void> {
+    const stored = JSON.parse(row.config) as StoredConfig;
+    try {
+      const parsed = parseEndpointConfig(stored);
+      const r = await this.resolve(parsed, row.id, stored, stored);
+      r.live.name = row.name;
+      this.live.set(r.live);
+    } catch (err) {
+      const reason = err instanceof GatewayError ? err.message : "its configuration could not be loaded";
+      this.log.error({ endpoint: row.name, reason }, "endpoint is unavailable");
+      const refs = this.live.get(row.name)?.refs ?? collectRefs(stored);
+      this.live.set({ id: row.id, name: row.name, task: stored.served_entities[0]?.external_model.task ?? "llm/v1/chat", entities: [], routes: [], refs, unavailable: reason });
+    }
+  }
+
+  /**
+   * Resolves credentials and builds providers for a parsed config. Plaintext credentials are
+   * sealed into new rows (written by the caller's transaction); `$credential` ids and the
+   * redacted marker are honoured only for credentials this endpoint already owns.
+   */
+  private async resolve(parsed: ParsedConfig, endpointId: string, previous: StoredConfig | undefined, creator: StoredConfig | string): Promise<Resolved> {
+    const owned = storedCredentialIds(previous);
+    const ownedIds = new Set(owned.values());
+    const newCredentials: Resolved["newCredentials"] = [];
+    const kept = new Set<string>();
+    const refs: SecretRef[] = [];
+    const entities: LiveEntity[] = [];
+    const storedEntities: StoredEntity[] = [];
+    const now = Date.now();
+    for (const [i, e] of parsed.entities.entries()) {
+      const at = `config.served_entities[${i}].external_model.${e.definition.configKey}`;
+      const values = new Map<string, string>();
+      const storedCreds = new Map<string, SecretRef | { credentialId: string }>();
+      for (const [path, cred] of e.credentials) {
+        const field = `${at}.${path}`;
+        if (cred.kind === "ref") {
+          const value = await this.secrets.value(cred.ref.scope, cred.ref.key);
+          if (value === undefined) throw errors.invalidParameter(field, `${field} refers to secret ${cred.ref.scope}/${cred.ref.key}, which does not exist.`);
+          values.set(path, value);
+          storedCreds.set(path, cred.ref);
+          refs.push(cred.ref);
+        } else if (cred.kind === "plaintext") {
+          const row = this.secrets.sealCredential(endpointId, cred.value);
+          newCredentials.push(row);
+          values.set(path, cred.value);
+          storedCreds.set(path, { credentialId: row.id });
+        } else {
+          const id = cred.kind === "stored" ? cred.id : owned.get(`${e.name}|${path}`);
+          const value = id && ownedIds.has(id) ? await this.secrets.credential(id) : undefined;
+          if (!id || value === undefined) {
+            throw errors.invalidParameter(`${field}_plaintext`, `${field}_plaintext must be given: there is no stored value to keep.`);
+          }
+          kept.add(id);
+          values.set(path, value);
+          storedCreds.set(path, { credentialId: id });
+        }
+      }
+      let provider;
+      try {
+        provider = e.definition.create({ model: e.model, task: e.task, config: e.config, credentials: values });
+      } catch (err) {
+        throw errors.invalidParameter(at, `${at} could not be used: ${err instanceof Error ? err.message : "invalid"}.`);
+      }
+      entities.push({ name: e.name, model: e.model, provider });
+      const prev = previous?.served_entities.find((p) => p.name === e.name);
+      storedEntities.push({
+        name: e.name,
+        external_model: {
+          provider: e.definition.name,
+          name: e.model,
+          task: e.task,
+          [e.definition.configKey]: withStoredCredentials(e.rest, storedCreds),
+        },
+        creator: prev?.creator ?? (typeof creator === "string" ? creator : "unknown"),
+        creation_timestamp: prev?.creation_timestamp ?? now,
+      });
+    }
+    const live: LiveEndpoint = { id: endpointId, name: "", task: parsed.task, entities, routes: buildRoutes(entities, parsed.routes), refs };
+    return {
+      live,
+      stored: { served_entities: storedEntities, traffic_config: { routes: parsed.routes } },
+      newCredentials,
+      keptCredentialIds: kept,
+    };
+  }
+
+  async create(body: unknown, creator: string): Promise<JsonObject> {
+    const input = parseWith(createSchema, body, "");
+    if (!ENDPOINT_NAME.test(input.name)) throw errors.invalidParameter("name", "name must be 1-63 letters, digits, '-' or '_'.");
+    if (input.config === undefined) throw errors.invalidParameter("config", "config is required.");
+    const parsed = parseEndpointConfig(input.config);
+    const aiGateway = input.ai_gateway === undefined ? undefined : parseWith(aiGatewaySchema, input.ai_gateway, "ai_gateway");
+    return this.serial(async () => {
+      if (await this.row(input.name)) throw errors.alreadyExists(`Endpoint with name '${input.name}' already exists.`);
+      const id = randomUUID().replace(/-/g, "");
+      const r = await this.resolve(parsed, id, undefined, creator);
+      r.live.name = input.name;
+      const now = Date.now();
+      const row: EndpointTable = {
+        id,
+        name: input.name,
+        creator,
+        creation_timestamp: now,
+        last_updated_timestamp: now,
+        description: input.description ?? null,
+        route_optimized: input.route_optimized ? 1 : 0,
+        tags: JSON.stringify(input.tags ?? []),
+        ai_gateway: aiGateway ? JSON.stringify(aiGateway) : null,
+        config: JSON.stringify(r.stored),
+        config_version: 1,
+      };
+      try {
+        await this.db.transaction().execute(async (tx) => {
+          await tx.insertInto("endpoints").values(row).execute();
+          if (r.newCredentials.length) await tx.insertInto("endpoint_credentials").values(r.newCredentials).execute();
+        });
+      } catch (err) {
+        if (/UNIQUE/i.test(String(err))) throw errors.alreadyExists(`Endpoint with name '${input.name}' already exists.`);
+        throw err;
+      }
+      this.live.set(r.live);
+      return this.view(row);
+    });
+  }
+
+  async get(name: string): Promise<JsonObject> {
+    return this.view(await this.requireRow(name));
+  }
+
+  async list(): Promise<JsonObject[]> {
+    const rows = await this.db.selectFrom("endpoints").selectAll().orderBy("name").execute();
+    return rows.map((r) => this.view(r));
+  }
+
+  async updateConfig(name: string, body: unknown): Promise<JsonObject> {
+    const parsed = parseEndpointConfig(body);
+    return this.serial(async () => {
+      const row = await this.requireRow(name);
+      const previous = JSON.parse(row.config) as StoredConfig;
+      const task = previous.served_entities[0]?.external_model.task;
+      if (task && parsed.task !== task) {
+        throw errors.invalidParameter("served_entities", `served_entities must keep the endpoint's task ${task}.`);
+      }
+      const r = await this.resolve(parsed, row.id, previous, row.creator);
+      r.live.name = name;
+      const next = { ...row, config: JSON.stringify(r.stored), config_version: row.config_version + 1, last_updated_timestamp: Date.now() };
+      const keep = [...r.keptCredentialIds, ...r.newCredentials.map((c) => c.id)];
+      await this.db.transaction().execute(async (tx) => {
+        await tx
+          .updateTable("endpoints")
+          .set({ config: next.config, config_version: next.config_version, last_updated_timestamp: next.last_updated_timestamp })
+          .where("id", "=", row.id)
+          .execute();
+        if (r.newCredentials.length) await tx.insertInto("endpoint_credentials").values(r.newCredentials).execute();
+        let del = tx.deleteFrom("endpoint_credentials").where("endpoint_id", "=", row.id);
+        if (keep.length) del = del.where("id", "not in", keep);
+        await del.execute();
+      });
+      const old = this.live.set(r.live);
+      void closeLater(old);
+      return this.view(next);
+    });
+  }
+
+  async patchTags(name: string, body: unknown): Promise<{ tags: Tag[] }> {
+    const input = parseWith(z.object({ add_tags: z.array(tagSchema).optional(), delete_tags: z.array(z.string()).optional() }), body, "");
+    return this.serial(async () => {
+      const row = await this.requireRow(name);
+      const drop = new Set(input.delete_tags ?? []);
+      const tags = new Map<string, Tag>();
+      for (const t of JSON.parse(row.tags) as Tag[]) if (!drop.has(t.key)) tags.set(t.key, t);
+      for (const t of input.add_tags ?? []) tags.set(t.key, t);
+      const list = [...tags.values()];
+      await this.db.updateTable("endpoints").set({ tags: JSON.stringify(list), last_updated_timestamp: Date.now() }).where("id", "=", row.id).execute();
+      return { tags: list };
+    });
+  }
+
+  async putAiGateway(name: string, body: unknown): Promise<JsonObject> {
+    const cfg = parseWith(aiGatewaySchema, body, "");
+    return this.serial(async () => {
+      const row = await this.requireRow(name);
+      await this.db.updateTable("endpoints").set({ ai_gateway: JSON.stringify(cfg), last_updated_timestamp: Date.now() }).where("id", "=", row.id).execute();
+      return cfg as JsonObject;
+    });
+  }
+
+  /** Deprecated `PUT …/rate-limits`: stored as `ai_gateway.rate_limits`. */
+  async putRateLimits(name: string, body: unknown): Promise<JsonObject> {
+    const input = parseWith(legacyRateLimitsSchema, body, "");
+    return this.serial(async () => {
+      const row = await this.requireRow(name);
+      const current = row.ai_gateway ? (JSON.parse(row.ai_gateway) as JsonObject) : {};
+      const next = { ...current, rate_limits: input.rate_limits.map((r) => ({ calls: r.calls, key: r.key ?? "user", renewal_period: r.renewal_period })) };
+      await this.db.updateTable("endpoints").set({ ai_gateway: JSON.stringify(next), last_updated_timestamp: Date.now() }).where("id", "=", row.id).execute();
+      return input as JsonObject;
+    });
+  }
+
+  async delete(name: string): Promise<void> {
+    return this.serial(async () => {
+      const row = await this.requireRow(name);
+      await this.db.transaction().execute(async (tx) => {
+        await tx.deleteFrom("endpoint_credentials").where("endpoint_id", "=", row.id).execute();
+        await tx.deleteFrom("endpoints").where("id", "=", row.id).execute();
+      });
+      void closeLater(this.live.delete(name));
+    });
+  }
+
+  /** Endpoint names whose config references a secret (or any secret of a scope). */
+  endpointsUsing(scope: string, key?: string): string[] {
+    return this.live
+      .all()
+      .filter((ep) => ep.refs.some((r) => r.scope === scope && (key === undefined || r.key === key)))
+      .map((ep) => ep.name);
+  }
+
+  /** Rebuilds the endpoints that use a secret after its value changed. */
+  async secretChanged(scope: string, key: string): Promise<void> {
+    const names = this.endpointsUsing(scope, key);
+    for (const name of names) {
+      await this.serial(async () => {
+        const row = await this.row(name);
+        if (row) await this.rebuild(row);
+      });
+    }
+  }
+
+  private async row(name: string): Promise<EndpointTable | undefined> {
+    return this.db.selectFrom("endpoints").selectAll().where("name", "=", name).executeTakeFirst();
+  }
+
+  private async requireRow(name: string): Promise<EndpointTable> {
+    const row = await this.row(name);
+    if (!row) throw errors.notFound(`Endpoint with name '${name}' does not exist.`);
+    return row;
+  }
+
+  /** The Databricks `ServingEndpointDetailed` shape. */
+  private view(row: EndpointTable): JsonObject {
+    const stored = JSON.parse(row.config) as StoredConfig;
+    const live = this.live.get(row.name);
+    const out: JsonObject = {
+      name: row.name,
+      id: row.id,
+      creator: row.creator,
+      creation_timestamp: Number(row.creation_timestamp),
+      last_updated_timestamp: Number(row.last_updated_timestamp),
+      task: stored.served_entities[0]?.external_model.task,
+      endpoint_type: "EXTERNAL_MODEL",
+      tags: JSON.parse(row.tags) as Tag[],
+      state: { ready: live && !live.unavailable ? "READY" : "NOT_READY", config_update: "NOT_UPDATING" },
+      config: renderConfig(stored, row.config_version),
+      permission_level: "CAN_MANAGE",
+      route_optimized: row.route_optimized === 1,
+    };
+    if (row.description !== null) out["description"] = row.description;
+    if (row.ai_gateway) out["ai_gateway"] = JSON.parse(row.ai_gateway) as JsonObject;
+    return out;
+  }
+}
+
+function collectRefs(stored: StoredConfig): SecretRef[] {
+  const refs: SecretRef[] = [];
+  const walk = (v: unknown) => {
+    const ref = typeof v === "string" ? parseSecretRef(v) : undefined;
+    if (ref) refs.push(ref);
+    else if (isObject(v)) {
+      Object.values(v).forEach(walk);
+    }
+  };
+  stored.served_entities.forEach((e) => walk(e.external_model));
+  return refs;
+}
+
+/** Closes a replaced endpoint's providers once requests in flight have had time to finish. */
+async function closeLater(ep: LiveEndpoint | undefined): Promise<void> {
+  if (!ep) return;
+  await new Promise((r) => setTimeout(r, 60_000).unref());
+  for (const e of ep.entities) await e.provider.close?.().catch(() => undefined);
+}

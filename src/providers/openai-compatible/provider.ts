@@ -1,0 +1,140 @@
+/**
+ * The shared base for every OpenAI-shaped upstream (OpenAI, Azure OpenAI, custom servers,
+ * AI21, another Databricks/Tessera workspace). A concrete provider says only where each
+ * operation goes and which headers authenticate it; the body passes through with the
+ * gateway-only fields removed and `extra_params` merged in.
+ */
+import { ERROR_KINDS, GatewayError } from "../../gateway/errors.js";
+import type {
+  ChatChunk,
+  ChatCompletion,
+  ChatRequest,
+  Completion,
+  CompletionRequest,
+  EmbeddingsRequest,
+  EmbeddingsResponse,
+  JsonObject,
+  Task,
+} from "../../gateway/types.js";
+import type { CallContext, ModelProvider } from "../provider.js";
+import { postUpstream } from "./http.js";
+import { openaiChunks } from "./sse.js";
+
+export type Operation = "chat" | "completions" | "embeddings";
+
+export interface Target {
+  url: string;
+  headers: Record<string, string>;
+}
+
+export interface OpenAICompatibleOptions {
+  /** Shown in error messages: "Received error from <provider> …". */
+  provider: string;
+  task: Task;
+  /** The `model` to put in the body; undefined removes it (the upstream names the model in its URL). */
+  bodyModel: string | undefined;
+  /** Where an operation goes, with auth headers; may fetch a token (hence async). */
+  target(op: Operation, signal: AbortSignal): Target | Promise<Target>;
+  /** Whether the upstream understands `stream_options.include_usage`. */
+  includeUsage: boolean;
+  /** Credential values, scrubbed from any error text. */
+  secrets: readonly string[];
+}
+
+/** Fields the gateway reads and the upstream must not see. */
+const GATEWAY_FIELDS = new Set(["extra_params", "client_request_id", "usage_context", "model"]);
+
+/**
+ * The upstream body: the request less gateway-only fields, with `extra_params` merged in
+ * (an explicit top-level field wins over the same key in `extra_params`).
+ */
+export function upstreamBody(req: JsonObject, model: string | undefined, stream: boolean, includeUsage: boolean): JsonObject {
+  const body: JsonObject = {};
+  if (model !== undefined) body["model"] = model;
+  const extra = req["extra_params"];
+  if (extra && typeof extra === "object" && !Array.isArray(extra)) Object.assign(body, extra);
+  for (const key in req) {
+    if (!GATEWAY_FIELDS.has(key)) body[key] = req[key];
+  }
+  if (stream) {
+    body["stream"] = true;
+    if (includeUsage) {
+      const so = body["stream_options"];
+      body["stream_options"] = { ...(so && typeof so === "object" ? (so as JsonObject) : {}), include_usage: true };
+    }
+  } else if (body["stream"] !== undefined) {
+    body["stream"] = false;
+  }
+  return body;
+}
+
+async function parseJson<T>(res: Awaited<ReturnType<typeof postUpstream>>, provider: string): Promise<T> {
+  let value: unknown;
+  try {
+    value = await res.body.json();
+  } catch {
+    throw new GatewayError(ERROR_KINDS.UPSTREAM_ERROR, `Received a response from ${provider} that is not JSON.`);
+  }
+  if (!value || typeof value !== "object") {
+    throw new GatewayError(ERROR_KINDS.UPSTREAM_ERROR, `Received an unexpected response from ${provider}.`);
+  }
+  return value as T;
+}
+
+const JSON_HEADERS = { "content-type": "application/json", accept: "application/json" };
+const SSE_HEADERS = { "content-type": "application/json", accept: "text/event-stream" };
+
+/** Builds a ModelProvider that speaks the OpenAI wire format, for the operations its task allows. */
+export function createOpenAICompatibleProvider(o: OpenAICompatibleOptions): ModelProvider {
+  async function call(op: Operation, req: JsonObject, stream: boolean, ctx: CallContext) {
+    const t = await o.target(op, ctx.signal);
+    const body = JSON.stringify(upstreamBody(req, o.bodyModel, stream, o.includeUsage));
+    return postUpstream({
+      provider: o.provider,
+      url: t.url,
+      headers: { ...(stream ? SSE_HEADERS : JSON_HEADERS), ...t.headers },
+      body,
+      signal: ctx.signal,
+      secrets: o.secrets,
+    });
+  }
+  const streamOpts = (ctx: CallContext) => ({ provider: o.provider, secrets: o.secrets, signal: ctx.signal });
+
+  switch (o.task) {
+    case "llm/v1/chat":
+      return {
+        async chat(req: ChatRequest, ctx) {
+          return parseJson<ChatCompletion>(await call("chat", req, false, ctx), o.provider);
+        },
+        async chatStream(req: ChatRequest, ctx) {
+          return openaiChunks<ChatChunk>(await call("chat", req, true, ctx), streamOpts(ctx));
+        },
+      };
+    case "llm/v1/completions":
+      return {
+        async complete(req: CompletionRequest, ctx) {
+          return parseJson<Completion>(await call("completions", req, false, ctx), o.provider);
+        },
+        async completeStream(req: CompletionRequest, ctx) {
+          return openaiChunks<Completion>(await call("completions", req, true, ctx), streamOpts(ctx));
+        },
+      };
+    case "llm/v1/embeddings":
+      return {
+        async embed(req: EmbeddingsRequest, ctx) {
+          return parseJson<EmbeddingsResponse>(await call("embeddings", req, false, ctx), o.provider);
+        },
+      };
+  }
+}
+
+/** Joins an OpenAI-style base (`…/v1`, with or without a trailing slash) and an operation path. */
+export function joinUrl(base: string, path: string): string {
+  return base.replace(/\/+$/, "") + "/" + path.replace(/^\/+/, "");
+}
+
+export const OPERATION_PATHS: Record<Operation, string> = {
+  chat: "chat/completions",
+  completions: "completions",
+  embeddings: "embeddings",
+};

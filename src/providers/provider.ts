@@ -1,0 +1,81 @@
+/**
+ * The provider contract: the one small interface between the gateway and an upstream.
+ *
+ * A provider *definition* describes one `external_model.provider` value: which config
+ * block it reads (`openai_config`, …), which fields of it are credentials, how to check
+ * the rest, and how to build a `ModelProvider` for one served entity once credentials are
+ * resolved. A `ModelProvider` does the calls. Definitions register themselves in
+ * `registry.ts`; the gateway never switches on a provider's name.
+ */
+import type {
+  ChatChunk,
+  ChatCompletion,
+  ChatRequest,
+  Completion,
+  CompletionRequest,
+  EmbeddingsRequest,
+  EmbeddingsResponse,
+  JsonObject,
+  Task,
+} from "../gateway/types.js";
+
+/** What every upstream call gets from the gateway. */
+export interface CallContext {
+  /** Aborted when the client goes away or the gateway gives up; cancels the upstream request. */
+  signal: AbortSignal;
+  requestId: string;
+}
+
+/**
+ * A started stream. `chunks` yields typed chunks; it throws a `GatewayError` when the
+ * upstream reports an error mid-stream or the stream ends before it is complete.
+ * Opening a stream resolves only once the upstream has accepted the request, so an error
+ * before the first byte is an ordinary error response.
+ */
+export type ChunkStream<T> = AsyncIterable<T>;
+
+export interface ModelProvider {
+  chat?(req: ChatRequest, ctx: CallContext): Promise<ChatCompletion>;
+  chatStream?(req: ChatRequest, ctx: CallContext): Promise<ChunkStream<ChatChunk>>;
+  complete?(req: CompletionRequest, ctx: CallContext): Promise<Completion>;
+  completeStream?(req: CompletionRequest, ctx: CallContext): Promise<ChunkStream<Completion>>;
+  embed?(req: EmbeddingsRequest, ctx: CallContext): Promise<EmbeddingsResponse>;
+  /** Releases pooled connections. */
+  close?(): Promise<void>;
+}
+
+/** One problem with a provider config, naming the field (a dotted path inside the config block). */
+export interface ConfigIssue {
+  field: string;
+  message: string;
+}
+
+/** Everything a definition needs to build a provider for one served entity. */
+export interface ProviderInit<C> {
+  /** `external_model.name`: the upstream's model (or endpoint) name. */
+  model: string;
+  task: Task;
+  /** The config block, credentials removed. */
+  config: C;
+  /** Resolved credential values by field path (e.g. `openai_api_key`, `bearer_token_auth.token`). */
+  credentials: ReadonlyMap<string, string>;
+}
+
+export interface ProviderDefinition<C extends JsonObject = JsonObject> {
+  /** The `external_model.provider` value. */
+  readonly name: string;
+  /** The key of its config block in `external_model`, e.g. `openai_config`. */
+  readonly configKey: string;
+  readonly tasks: readonly Task[];
+  /**
+   * Credential fields, as dotted paths inside the config block. Each may be given as a
+   * secret reference (`field: "{{secrets/scope/key}}"`) or as `field_plaintext`, never both.
+   */
+  readonly credentialFields: readonly string[];
+  /**
+   * Checks the config block (credentials already removed; `hasCredential` tells which
+   * were given) and returns it typed, or the problems found.
+   */
+  parseConfig(raw: JsonObject, hasCredential: (field: string) => boolean): { config: C } | { issues: ConfigIssue[] };
+  create(init: ProviderInit<C>): ModelProvider;
+}

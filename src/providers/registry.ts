@@ -1,0 +1,33 @@
+/**
+ * The provider registry: every provider definition, found by its `provider` value.
+ * Adding a provider means adding its folder and one line here.
+ */
+import type { JsonObject } from "../gateway/types.js";
+import type { ProviderDefinition } from "./provider.js";
+import { openaiProvider } from "./openai/index.js";
+import { customProvider } from "./custom/index.js";
+import { databricksModelServingProvider } from "./databricks-model-serving/index.js";
+import { ai21labsProvider } from "./ai21labs/index.js";
+
+type AnyDefinition = ProviderDefinition<JsonObject>;
+
+const definitions = new Map<string, AnyDefinition>();
+
+function register<C extends JsonObject>(def: ProviderDefinition<C>): void {
+  definitions.set(def.name, def as unknown as AnyDefinition);
+}
+
+register(openaiProvider);
+register(customProvider);
+register(databricksModelServingProvider);
+register(ai21labsProvider);
+
+/** The definition for a `provider` value, or undefined when none is registered. */
+export function getProvider(name: string): AnyDefinition | undefined {
+  return definitions.get(name);
+}
+
+/** Names of every registered provider, for error messages and docs. */
+export function providerNames(): string[] {
+  return [...definitions.keys()].sort();
+}

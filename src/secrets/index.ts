@@ -1,0 +1,6 @@
+export { Cipher } from "./crypto.js";
+export { loadMasterKey, parseMasterKey, MasterKeyError } from "./master-key.js";
+export { parseSecretRef, formatSecretRef } from "./references.js";
+export type { SecretRef } from "./references.js";
+export { SecretService } from "./service.js";
+export type { SecretListener } from "./service.js";

@@ -1,0 +1,3 @@
+export { openSqlite } from "./sqlite.js";
+export type { Db } from "./sqlite.js";
+export type * from "./schema.js";
