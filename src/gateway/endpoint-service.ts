@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { aiGatewaySchema, legacyRateLimitsSchema, parseWith, tagSchema, type Tag } from "../config/ai-gateway.js";
-import { withStoredCredentials } from "../config/credentials.js";
+import { extractCredentials, withStoredCredentials } from "../config/credentials.js";
 import {
   parseEndpointConfig,
   renderConfig,
@@ -300,6 +300,63 @@ export class EndpointService {
       });
       void closeLater(this.live.delete(name));
     });
+  }
+
+  /**
+   * Declarative apply (the `--config` file): creates the endpoint, or updates what differs.
+   * Re-applying the same declaration changes nothing, not even `config_version`.
+   */
+  async ensure(body: unknown, creator: string): Promise<"created" | "updated" | "unchanged"> {
+    const input = parseWith(createSchema, body, "");
+    const row = await this.row(input.name);
+    if (!row) {
+      await this.create(body, creator);
+      return "created";
+    }
+    let changed = false;
+    const parsed = parseEndpointConfig(input.config);
+    if (!(await this.sameConfig(JSON.parse(row.config) as StoredConfig, parsed))) {
+      await this.updateConfig(input.name, input.config);
+      changed = true;
+    }
+    if (input.ai_gateway !== undefined && JSON.stringify(parseWith(aiGatewaySchema, input.ai_gateway, "ai_gateway")) !== (row.ai_gateway ?? "")) {
+      await this.putAiGateway(input.name, input.ai_gateway);
+      changed = true;
+    }
+    if (input.tags !== undefined && JSON.stringify(input.tags) !== row.tags) {
+      const current = (JSON.parse(row.tags) as Tag[]).map((t) => t.key);
+      await this.patchTags(input.name, { add_tags: input.tags, delete_tags: current.filter((k) => !input.tags?.some((t) => t.key === k)) });
+      changed = true;
+    }
+    return changed ? "updated" : "unchanged";
+  }
+
+  /** Whether a parsed config equals what is stored, plaintext credentials compared by value. */
+  private async sameConfig(stored: StoredConfig, parsed: ParsedConfig): Promise<boolean> {
+    if (JSON.stringify(stored.traffic_config.routes) !== JSON.stringify(parsed.routes)) return false;
+    if (stored.served_entities.length !== parsed.entities.length) return false;
+    const owned = storedCredentialIds(stored);
+    for (const [i, e] of parsed.entities.entries()) {
+      const prev = stored.served_entities[i] as StoredEntity;
+      const em = prev.external_model;
+      if (prev.name !== e.name || em.provider !== e.definition.name || em.name !== e.model || em.task !== e.task) return false;
+      const block = em[e.definition.configKey];
+      const { rest, credentials } = extractCredentials(isObject(block) ? block : {}, e.definition.credentialFields, "");
+      if (JSON.stringify(rest) !== JSON.stringify(e.rest) || credentials.size !== e.credentials.size) return false;
+      for (const [path, cred] of e.credentials) {
+        const before = credentials.get(path);
+        if (!before) return false;
+        if (cred.kind === "ref") {
+          if (before.kind !== "ref" || before.ref.scope !== cred.ref.scope || before.ref.key !== cred.ref.key) return false;
+        } else if (cred.kind === "plaintext") {
+          const id = owned.get(`${e.name}|${path}`);
+          if (before.kind !== "stored" || !id || (await this.secrets.credential(id)) !== cred.value) return false;
+        } else {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Endpoint names whose config references a secret (or any secret of a scope). */

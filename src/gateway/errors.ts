@@ -119,6 +119,7 @@ export const errors = {
   payloadTooLarge: (limit: number) =>
     new GatewayError(ERROR_KINDS.PAYLOAD_TOO_LARGE, `Request body is larger than the limit of ${limit} bytes.`),
   internal: (message = "Internal error.") => new GatewayError(ERROR_KINDS.INTERNAL, message),
+  notImplemented: (message: string) => new GatewayError(ERROR_KINDS.NOT_IMPLEMENTED, message),
   unavailable: (message: string) => new GatewayError(ERROR_KINDS.UPSTREAM_UNAVAILABLE, message),
   timeout: (message: string) => new GatewayError(ERROR_KINDS.UPSTREAM_TIMEOUT, message),
 };

@@ -1,6 +1,7 @@
 /**
  * Where the master key comes from: `TESSERA_MASTER_KEY` (64 hex characters, or base64 of
- * 32 bytes), else `<data-dir>/master.key`, created on first start with mode 0600.
+ * 32 bytes), else `<data-dir>/master.key`, created on first start with mode 0600 — and
+ * only then: a data dir that already holds data never gets a new key silently.
  */
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -20,7 +21,7 @@ export function parseMasterKey(text: string): Buffer {
 }
 
 /** Loads the key from the environment or the data dir, creating the file on first start. */
-export function loadMasterKey(dataDir: string, env: NodeJS.ProcessEnv = process.env): { key: Buffer; source: string } {
+export function loadMasterKey(dataDir: string, env: NodeJS.ProcessEnv = process.env, mayCreate = true): { key: Buffer; source: string } {
   const fromEnv = env["TESSERA_MASTER_KEY"];
   if (fromEnv) {
     try {
@@ -36,6 +37,12 @@ export function loadMasterKey(dataDir: string, env: NodeJS.ProcessEnv = process.
     } catch (err) {
       throw new MasterKeyError(`${path} is not valid: ${(err as Error).message}`);
     }
+  }
+  if (!mayCreate) {
+    throw new MasterKeyError(
+      `No master key: ${path} is missing and TESSERA_MASTER_KEY is not set, but the data dir already holds encrypted data. ` +
+        "Restore the key file or set TESSERA_MASTER_KEY; nothing was changed.",
+    );
   }
   const key = randomBytes(32);
   writeFileSync(path, key.toString("hex") + "\n", { mode: 0o600, flag: "wx" });

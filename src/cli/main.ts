@@ -1,0 +1,55 @@
+/**
+ * The `tessera` command. `serve` runs the gateway; the other commands talk to a running
+ * gateway over its REST API (see `client/`).
+ */
+import { parseArgs } from "node:util";
+import { MasterKeyError } from "../secrets/index.js";
+import { CLIENT_COMMANDS, CLIENT_USAGE, runClientCommand } from "./client/index.js";
+import { serve } from "./serve.js";
+
+const USAGE = `Usage: tessera <command> [options]
+
+  tessera serve [--host 127.0.0.1] [--port 8080] [--data-dir ./.tessera] [--config tessera.yaml] [--max-body-bytes N]
+      Runs the gateway. TESSERA_ADMIN_TOKEN sets the admin token (else one is generated and
+      printed once on first start); TESSERA_MASTER_KEY sets the encryption key (else
+      <data-dir>/master.key); TESSERA_LOG_LEVEL sets the log level (info).
+
+${CLIENT_USAGE}`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "--help" || command === "-h" || command === "help") {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command === "serve") {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        host: { type: "string" },
+        port: { type: "string" },
+        "data-dir": { type: "string" },
+        config: { type: "string" },
+        "max-body-bytes": { type: "string" },
+      },
+      strict: true,
+    });
+    try {
+      return await serve({
+        host: values.host ?? process.env["TESSERA_BIND_HOST"] ?? "127.0.0.1",
+        port: Number(values.port ?? process.env["TESSERA_PORT"] ?? 8080),
+        dataDir: values["data-dir"] ?? process.env["TESSERA_DATA_DIR"] ?? ".tessera",
+        ...(values.config ? { configFile: values.config } : {}),
+        ...(values["max-body-bytes"] ? { bodyLimit: Number(values["max-body-bytes"]) } : {}),
+      });
+    } catch (err) {
+      const prefix = err instanceof MasterKeyError ? "tessera: master key error: " : "tessera: cannot start: ";
+      console.error(prefix + (err instanceof Error ? err.message : String(err)));
+      return 1;
+    }
+  }
+  if (CLIENT_COMMANDS.includes(command)) return runClientCommand(argv);
+  console.error(`tessera: unknown command '${command}'\n`);
+  console.log(USAGE);
+  return 2;
+}

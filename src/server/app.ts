@@ -1,0 +1,90 @@
+/**
+ * The HTTP edge: one Fastify app with the Databricks control plane, the data plane
+ * (invocations and OpenAI-compatible routes), auth on every route but `/health`, and
+ * errors rendered in the shape of each route family.
+ */
+import { randomUUID } from "node:crypto";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import type { Principal, TokenService } from "../auth/tokens.js";
+import type { EndpointService } from "../gateway/endpoint-service.js";
+import { errors } from "../gateway/errors.js";
+import type { Gateway } from "../gateway/pipeline.js";
+import type { SecretService } from "../secrets/index.js";
+import { authenticate } from "./auth.js";
+import { errorBody, familyOf, toGatewayError } from "./errors.js";
+import { endpointRoutes } from "./routes/endpoints.js";
+import { invocationRoutes } from "./routes/invocations.js";
+import { openaiRoutes } from "./routes/openai.js";
+import { secretRoutes } from "./routes/secrets.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    principal: Principal | undefined;
+  }
+}
+
+export interface ServerDeps {
+  gateway: Gateway;
+  endpoints: EndpointService;
+  secrets: SecretService;
+  tokens: TokenService;
+  logger: Logger;
+  /** Largest accepted request body in bytes (default 16 MiB). */
+  bodyLimit: number;
+}
+
+export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
+
+const PUBLIC_PATHS = new Set(["/health"]);
+
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // Per-request log lines cost throughput on the hot path; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.bodyLimit,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+  });
+
+  // Clients such as `curl -d` send no JSON content type; every body here is JSON.
+  app.removeContentTypeParser(["text/plain"]);
+  app.addContentTypeParser("*", { parseAs: "string" }, (_req, text, done) => {
+    const s = typeof text === "string" ? text : text.toString("utf8");
+    if (s.trim() === "") return done(null, undefined);
+    try {
+      done(null, JSON.parse(s));
+    } catch {
+      done(errors.malformed("The request body is not valid JSON."), undefined);
+    }
+  });
+
+  app.decorateRequest("principal", undefined);
+  app.addHook("onRequest", async (request) => {
+    const path = request.url.split("?", 1)[0] as string;
+    if (PUBLIC_PATHS.has(path) || request.method === "OPTIONS") return;
+    request.principal = await authenticate(deps.tokens, request.headers.authorization);
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const { error, internal } = toGatewayError(err, deps.bodyLimit);
+    if (internal) request.log.error({ err, url: request.url.split("?", 1)[0] }, "unhandled error");
+    if (error.retryAfter) void reply.header("retry-after", error.retryAfter);
+    void reply.code(error.status).send(errorBody(error, familyOf(request.url), request.id));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const error = errors.notFound(`No route for ${request.method} ${request.url.split("?", 1)[0]}.`);
+    void reply.code(404).send(errorBody(error, familyOf(request.url), request.id));
+  });
+
+  app.get("/health", async () => ({ status: "ok" }));
+  const queryDeps = { gateway: deps.gateway, bodyLimit: deps.bodyLimit };
+  endpointRoutes(app, deps.endpoints);
+  secretRoutes(app, deps.secrets);
+  invocationRoutes(app, queryDeps);
+  openaiRoutes(app, queryDeps);
+  return app;
+}

@@ -1,0 +1,56 @@
+/**
+ * The data-plane handler shared by `invocations` and the OpenAI-compatible routes: run
+ * the pipeline, then answer with JSON or an SSE stream. A client that goes away aborts the
+ * upstream call.
+ */
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Gateway } from "../../gateway/pipeline.js";
+import type { Task } from "../../gateway/types.js";
+import { errorBody, toGatewayError, type RouteFamily } from "../errors.js";
+import { writeSse } from "../sse.js";
+
+export interface QueryDeps {
+  gateway: Gateway;
+  bodyLimit: number;
+}
+
+export async function handleQuery(
+  deps: QueryDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  endpoint: string,
+  family: RouteFamily,
+  task?: Task,
+): Promise<void> {
+  const ac = new AbortController();
+  const raw = reply.raw;
+  const onClose = () => {
+    if (!raw.writableFinished) ac.abort();
+  };
+  raw.once("close", onClose);
+  const result = await deps.gateway.query({
+    endpoint,
+    body: request.body,
+    ...(task ? { task } : {}),
+    ctx: { signal: ac.signal, requestId: request.id },
+  });
+  if (result.kind === "response") {
+    reply.header("served-model-name", result.entity.name);
+    return reply.send(result.response);
+  }
+  reply.hijack();
+  const outcome = await writeSse({
+    res: raw,
+    headers: { "served-model-name": result.entity.name, "x-request-id": request.id },
+    chunks: result.chunks,
+    signal: ac.signal,
+    renderError: (err) => {
+      const { error } = toGatewayError(err, deps.bodyLimit);
+      return { body: errorBody(error, family, request.id), error };
+    },
+  });
+  if (!outcome.ok && !ac.signal.aborted) {
+    const { error, internal } = toGatewayError(outcome.error, deps.bodyLimit);
+    request.log[internal ? "error" : "warn"]({ err: internal ? outcome.error : undefined, code: error.kind.code, endpoint }, "stream ended with an error");
+  }
+}
