@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { FastifyInstance } from "fastify";
 import { pino, type Logger } from "pino";
 import { TokenService } from "./auth/tokens.js";
 import { loadBootstrapFile } from "./config/bootstrap-file.js";
@@ -61,6 +62,27 @@ async function applyConfigFile(path: string, env: NodeJS.ProcessEnv, secrets: Se
   }
 }
 
+function graceMs(env: NodeJS.ProcessEnv): number {
+  const v = Number(env["TESSERA_SHUTDOWN_GRACE_MS"] ?? 10_000);
+  return Number.isFinite(v) && v >= 0 ? v : 10_000;
+}
+
+/**
+ * Stops accepting connections and lets requests in flight finish, for at most `grace` ms;
+ * then closes whatever is still open. Keep-alive connections that go idle during the
+ * drain are closed as they do, so an idle client never holds the shutdown up.
+ */
+async function closeGracefully(app: FastifyInstance, grace: number): Promise<void> {
+  const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+  const force = setTimeout(() => app.server.closeAllConnections(), grace);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(sweep);
+    clearTimeout(force);
+  }
+}
+
 export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
   const env = o.env ?? process.env;
   const log = o.logger ?? createLogger(env["TESSERA_LOG_LEVEL"]);
@@ -94,7 +116,7 @@ export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
       url: address,
       ...(generated ? { generatedAdminToken: generated } : {}),
       async close() {
-        await app.close();
+        await closeGracefully(app, graceMs(env));
         await openDb.destroy();
       },
     };

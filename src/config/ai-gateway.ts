@@ -5,7 +5,6 @@
  */
 import { z } from "zod";
 import { errors } from "../gateway/errors.js";
-import type { JsonObject } from "../gateway/types.js";
 
 const guardrailParams = z.strictObject({
   safety: z.boolean().optional(),

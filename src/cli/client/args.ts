@@ -25,7 +25,10 @@ export function parseOrUsage<R>(usage: string, parse: () => R): R {
   try {
     return parse();
   } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err), usage);
+    const message = err instanceof Error ? err.message : String(err);
+    // Node appends advice about `--` to unknown-option errors; the first sentence is enough.
+    const cut = message.indexOf(". To specify a positional argument");
+    throw new UsageError(cut > 0 ? `${message.slice(0, cut)}.` : message, usage);
   }
 }
 

@@ -15,7 +15,7 @@ export class CliError extends Error {
 /** The command line itself is wrong (unknown option, missing argument, no token): exit code 2. */
 export class UsageError extends CliError {
   override readonly exitCode: number = 2;
-  /** Usage text to print after the error, if any. */
+  /** Help to print after the error: the usage text, or a one-line hint pointing at --help. */
   readonly usage: string | undefined;
   constructor(message: string, usage?: string) {
     super(message);

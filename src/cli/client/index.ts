@@ -30,7 +30,7 @@ export async function runClientCommand(argv: string[], io?: ClientIO): Promise<n
   } catch (err) {
     if (err instanceof CliError) {
       cio.err(`Error: ${err.message}\n`);
-      if (err instanceof UsageError && err.usage !== undefined) cio.err(`\n${err.usage}`);
+      if (err instanceof UsageError && err.usage !== undefined) cio.err(err.usage);
       return err.exitCode;
     }
     cio.err(`Error: ${err instanceof Error ? err.message : String(err)}\n`);

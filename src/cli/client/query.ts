@@ -140,7 +140,9 @@ function handleEvent(event: EventSourceMessage, state: StreamState, write: (text
     return;
   }
   if (!isRecord(chunk)) return;
-  if (event.event === "error" || chunk["error"] !== undefined) {
+  // Errors after the headers went out: `{"error": …}` (OpenAI style), or the gateway's
+  // Databricks body `{"error_code", "message"}` as the last event, without `[DONE]`.
+  if (event.event === "error" || chunk["error"] !== undefined || typeof chunk["error_code"] === "string") {
     const detail = errorDetail(chunk["error"]) ?? errorDetail(chunk);
     state.failure = detail
       ? `${detail.message}${detail.code ? ` (${detail.code})` : ""}`
