@@ -40,24 +40,11 @@ export interface PostOptions {
 }
 
 /** POSTs to the upstream; resolves with a 2xx response, or throws the upstream error as a GatewayError. */
-export async function postUpstream(opts: PostOptions): Promise<UpstreamResponse> {
-  let res: UpstreamResponse;
-  try {
-    res = await request(opts.url, {
-      method: "POST",
-      headers: opts.headers,
-      body: opts.body,
-      signal: opts.signal,
-      dispatcher: agent,
-    });
-  } catch (err) {
-    throw transportError(err, opts.provider, opts.signal);
-  }
-  if (res.statusCode >= 400) throw await upstreamHttpError(res, opts.provider, opts.secrets);
-  return res;
+export function postUpstream(opts: PostOptions): Promise<UpstreamResponse> {
+  return sendUpstream({ ...opts, method: "POST" });
 }
 
-/** Same as `postUpstream` for a GET, used by token endpoints and model lists. */
+/** Sends a request upstream; a non-2xx reply or a transport failure is thrown as a GatewayError. */
 export async function sendUpstream(
   opts: Omit<PostOptions, "body"> & { method: "GET" | "POST"; body?: string },
 ): Promise<UpstreamResponse> {
