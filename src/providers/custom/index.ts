@@ -13,6 +13,7 @@ interface CustomConfig extends JsonObject {
 }
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const RESERVED_HEADERS = new Set(["host", "content-length", "content-type", "transfer-encoding", "connection", "accept", "upgrade", "te", "trailer", "keep-alive"]);
 
 export const customProvider: ProviderDefinition<CustomConfig> = {
   name: "custom",
@@ -29,6 +30,8 @@ export const customProvider: ProviderDefinition<CustomConfig> = {
       const key = apiKeyAuth && typeof apiKeyAuth === "object" ? (apiKeyAuth as JsonObject)["key"] : undefined;
       if (typeof key !== "string" || !HEADER_NAME.test(key)) {
         r.issues.push({ field: "api_key_auth.key", message: "must be a valid HTTP header name" });
+      } else if (RESERVED_HEADERS.has(key.toLowerCase())) {
+        r.issues.push({ field: "api_key_auth.key", message: `must not be ${key}: the gateway sets that header itself` });
       } else {
         apiKeyHeader = key;
       }

@@ -46,16 +46,20 @@ const GATEWAY_FIELDS = new Set(["extra_params", "client_request_id", "usage_cont
 
 /**
  * The upstream body: the request less gateway-only fields, with `extra_params` merged in
- * (an explicit top-level field wins over the same key in `extra_params`).
+ * (an explicit top-level field wins over the same key in `extra_params`). Neither the
+ * request nor `extra_params` can choose the upstream model or smuggle gateway-only fields.
  */
 export function upstreamBody(req: JsonObject, model: string | undefined, stream: boolean, includeUsage: boolean): JsonObject {
   const body: JsonObject = {};
-  if (model !== undefined) body["model"] = model;
   const extra = req["extra_params"];
-  if (extra && typeof extra === "object" && !Array.isArray(extra)) Object.assign(body, extra);
+  if (extra && typeof extra === "object" && !Array.isArray(extra)) {
+    for (const [key, value] of Object.entries(extra)) if (!GATEWAY_FIELDS.has(key)) body[key] = value;
+  }
   for (const key in req) {
     if (!GATEWAY_FIELDS.has(key)) body[key] = req[key];
   }
+  // Set last: the endpoint's config decides the upstream model, never the caller.
+  if (model !== undefined) body["model"] = model;
   if (stream) {
     body["stream"] = true;
     if (includeUsage) {

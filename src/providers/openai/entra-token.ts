@@ -46,15 +46,28 @@ export class EntraTokenSource {
     });
     // The token fetch is not tied to one client's request: a client that goes away must
     // not fail the fetch that other requests wait on.
-    const res = await sendUpstream({
-      provider: "Microsoft Entra ID",
-      method: "POST",
-      url,
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-      body: form.toString(),
-      signal: AbortSignal.timeout(30_000),
-      secrets: [this.creds.clientSecret],
-    });
+    let res;
+    try {
+      res = await sendUpstream({
+        provider: "Microsoft Entra ID",
+        method: "POST",
+        url,
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        body: form.toString(),
+        signal: AbortSignal.timeout(30_000),
+        secrets: [this.creds.clientSecret],
+      });
+    } catch (err) {
+      // An error reply from the token endpoint is the gateway's upstream problem, not the
+      // caller's: it is reported as a bad gateway (502), never as the caller's own 401.
+      // Transport failures keep their kind (503 unreachable, 504 timeout).
+      if (err instanceof GatewayError && err.upstream) {
+        throw new GatewayError(ERROR_KINDS.UPSTREAM_ERROR, `Could not get a Microsoft Entra ID token for Azure OpenAI. ${err.message}`, {
+          upstream: err.upstream,
+        });
+      }
+      throw err;
+    }
     const body = (await res.body.json().catch(() => undefined)) as { access_token?: unknown; expires_in?: unknown } | undefined;
     if (!body || typeof body.access_token !== "string") {
       throw new GatewayError(ERROR_KINDS.UPSTREAM_ERROR, "Microsoft Entra ID returned no access token.");

@@ -84,10 +84,19 @@ export const openaiProvider: ProviderDefinition<OpenAIConfig> = {
       clientId: config.microsoft_entra_client_id ?? "",
       clientSecret: credentials.get("microsoft_entra_client_secret") ?? "",
     });
+    // The access token is a credential too: it is scrubbed from upstream errors like the
+    // client secret. The shared base reads `secrets` on every call, so the current token is
+    // swapped in place.
+    const withToken = [...secrets, ""];
     return createOpenAICompatibleProvider({
       ...common,
+      secrets: withToken,
       bodyModel: undefined,
-      target: async (op) => ({ url: url(op), headers: { authorization: `Bearer ${await tokens.get()}` } }),
+      target: async (op) => {
+        const token = await tokens.get();
+        withToken[withToken.length - 1] = token;
+        return { url: url(op), headers: { authorization: `Bearer ${token}` } };
+      },
     });
   },
 };
