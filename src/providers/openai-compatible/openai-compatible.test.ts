@@ -453,7 +453,6 @@ describe("createOpenAICompatibleProvider", () => {
 
     test(
       "a mid-stream error echoing the credential is scrubbed from upstream.body",
-      { skip: "BUG: sse.ts:59 keeps the raw chunk as upstream.body (rendered as external_model_message), unscrubbed" },
       async () => {
         tiny.setHandler((_req, _body, res) =>
           sse(res, [chunk("a"), `data: ${JSON.stringify({ error: { message: `key ${SECRET} revoked` } })}\n\n`]),

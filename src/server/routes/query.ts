@@ -28,12 +28,25 @@ export async function handleQuery(
     if (!raw.writableFinished) ac.abort();
   };
   raw.once("close", onClose);
-  const result = await deps.gateway.query({
-    endpoint,
-    body: request.body,
-    ...(task ? { task } : {}),
-    ctx: { signal: ac.signal, requestId: request.id },
-  });
+  let result;
+  try {
+    result = await deps.gateway.query({
+      endpoint,
+      body: request.body,
+      ...(task ? { task } : {}),
+      ctx: { signal: ac.signal, requestId: request.id },
+    });
+  } catch (err) {
+    // The client went away before the upstream answered: the upstream call was cancelled
+    // on purpose and there is no one to answer. Not an error of ours.
+    if (ac.signal.aborted) {
+      request.log.debug({ endpoint }, "client disconnected before the upstream answered");
+      reply.hijack();
+      raw.destroy();
+      return;
+    }
+    throw err;
+  }
   if (result.kind === "response") {
     reply.header("served-model-name", result.entity.name);
     return reply.send(result.response);
