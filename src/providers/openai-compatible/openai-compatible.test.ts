@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { ERROR_KINDS, GatewayError } from "../../gateway/errors.js";
 import type { ChatChunk, ChatRequest, JsonObject, Task } from "../../gateway/types.js";
-import type { CallContext, ModelProvider } from "../provider.js";
+import type { ModelProvider } from "../provider.js";
 import {
   ConfigReader,
   createOpenAICompatibleProvider,
@@ -19,6 +19,7 @@ import {
   upstreamBody,
 } from "./index.js";
 import type { Operation } from "./index.js";
+import { ctx, drain, gatewayError } from "../../../testing/provider-test-helpers.js";
 
 // ---------------------------------------------------------------------------
 // helpers
@@ -76,26 +77,6 @@ async function closedPortUrl(): Promise<string> {
   const { port } = s.address() as AddressInfo;
   await new Promise<void>((resolve) => s.close(() => resolve()));
   return `http://127.0.0.1:${port}`;
-}
-
-function ctx(signal: AbortSignal = new AbortController().signal): CallContext {
-  return { signal, requestId: "t" };
-}
-
-async function gatewayError(p: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof GatewayError, `expected a GatewayError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail("expected a rejection");
-}
-
-async function drain<T>(s: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const c of s) out.push(c);
-  return out;
 }
 
 const SECRET = "sk-very-secret-key-123";

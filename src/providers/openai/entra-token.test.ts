@@ -6,9 +6,10 @@ import { createServer } from "node:http";
 import type { IncomingHttpHeaders, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { ERROR_KINDS, GatewayError } from "../../gateway/errors.js";
+import { ERROR_KINDS } from "../../gateway/errors.js";
 import { EntraTokenSource } from "./entra-token.js";
 import type { EntraCredentials } from "./entra-token.js";
+import { gatewayError } from "../../../testing/provider-test-helpers.js";
 
 interface TokenHit {
   method: string;
@@ -71,16 +72,6 @@ async function startTokenServer(): Promise<TokenServer> {
       server.closeAllConnections();
     });
   return ts;
-}
-
-async function gatewayError(p: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof GatewayError, `expected a GatewayError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail("expected a rejection");
 }
 
 const SECRET = "entra-client-secret-XYZ~123";

@@ -6,53 +6,17 @@ import { createServer } from "node:http";
 import type { IncomingHttpHeaders, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { ERROR_KINDS, GatewayError } from "../../gateway/errors.js";
+import { ERROR_KINDS } from "../../gateway/errors.js";
 import type { ChatChunk, ChatRequest, Completion, CompletionRequest, EmbeddingsRequest, JsonObject, Task } from "../../gateway/types.js";
 import { MOCK_CONTENT, MOCK_MIDSTREAM_ERROR_MESSAGE, MOCK_MODEL, embedText, startMockOpenAI } from "../../../testing/mock-openai/index.js";
 import type { MockOpenAI, RecordedRequest } from "../../../testing/mock-openai/index.js";
-import type { CallContext, ConfigIssue, ModelProvider } from "../provider.js";
+import type { ModelProvider } from "../provider.js";
 import { getProvider } from "../registry.js";
 import { openaiProvider } from "./index.js";
+import { configOf, ctx, drain, fieldsOf, gatewayError, has } from "../../../testing/provider-test-helpers.js";
 
 // ---------------------------------------------------------------------------
 // helpers
-
-type Parsed<C> = { config: C } | { issues: ConfigIssue[] };
-
-function configOf<C>(r: Parsed<C>): C {
-  if ("issues" in r) assert.fail(`unexpected issues: ${JSON.stringify(r.issues)}`);
-  return r.config;
-}
-
-function fieldsOf<C>(r: Parsed<C>): string[] {
-  if (!("issues" in r)) assert.fail("expected config issues");
-  return r.issues.map((i) => i.field).sort();
-}
-
-const has =
-  (...given: string[]) =>
-  (f: string): boolean =>
-    given.includes(f);
-
-function ctx(signal: AbortSignal = new AbortController().signal): CallContext {
-  return { signal, requestId: "t" };
-}
-
-async function gatewayError(p: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof GatewayError, `expected a GatewayError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail("expected a rejection");
-}
-
-async function drain<T>(s: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const c of s) out.push(c);
-  return out;
-}
 
 async function closedPortUrl(): Promise<string> {
   const s = createServer();
