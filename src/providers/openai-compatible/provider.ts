@@ -17,7 +17,7 @@ import type {
   Task,
 } from "../../gateway/types.js";
 import type { CallContext, ModelProvider } from "../provider.js";
-import { postUpstream } from "./http.js";
+import { postUpstream } from "../common/http.js";
 import { openaiChunks } from "./sse.js";
 
 export type Operation = "chat" | "completions" | "embeddings";

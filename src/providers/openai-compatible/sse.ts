@@ -18,8 +18,8 @@ import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { createParser, type EventSourceMessage, type EventSourceParser } from "eventsource-parser";
 import { ERROR_KINDS, GatewayError } from "../../gateway/errors.js";
-import type { UpstreamResponse } from "./http.js";
-import { scrub, upstreamMessage } from "./http.js";
+import type { UpstreamResponse } from "../common/http.js";
+import { scrub, upstreamMessage } from "../common/http.js";
 
 export interface SseOptions {
   provider: string;

@@ -29,14 +29,35 @@ export function scrub(text: string, secrets: readonly string[]): string {
   return out;
 }
 
+/** What an upstream's error reply says, as far as the gateway needs it. */
+export interface UpstreamErrorReply {
+  status: number;
+  /** The parsed JSON body, or the text when it is not JSON; already scrubbed. */
+  body: unknown;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/**
+ * A provider's reading of its own error replies, where it differs from the common one:
+ * e.g. Anthropic's 529 "overloaded" is a 503 to the client, Vertex puts the retry delay
+ * in the body. Whatever it leaves undefined is read the common way.
+ */
+export interface ErrorReader {
+  status?(reply: UpstreamErrorReply): number | undefined;
+  message?(reply: UpstreamErrorReply): string | undefined;
+  retryAfter?(reply: UpstreamErrorReply): string | undefined;
+  code?(reply: UpstreamErrorReply): string | undefined;
+}
+
 export interface PostOptions {
   provider: string;
   url: string;
   headers: Record<string, string>;
-  body: string;
+  body: string | Uint8Array;
   signal: AbortSignal;
   /** Credential values that must never reach a client in an error message. */
   secrets: readonly string[];
+  errors?: ErrorReader;
 }
 
 /** POSTs to the upstream; resolves with a 2xx response, or throws the upstream error as a GatewayError. */
@@ -46,7 +67,7 @@ export function postUpstream(opts: PostOptions): Promise<UpstreamResponse> {
 
 /** Sends a request upstream; a non-2xx reply or a transport failure is thrown as a GatewayError. */
 export async function sendUpstream(
-  opts: Omit<PostOptions, "body"> & { method: "GET" | "POST"; body?: string },
+  opts: Omit<PostOptions, "body"> & { method: "GET" | "POST"; body?: string | Uint8Array },
 ): Promise<UpstreamResponse> {
   let res: UpstreamResponse;
   try {
@@ -60,7 +81,7 @@ export async function sendUpstream(
   } catch (err) {
     throw transportError(err, opts.provider, opts.signal);
   }
-  if (res.statusCode >= 400) throw await upstreamHttpError(res, opts.provider, opts.secrets);
+  if (res.statusCode >= 400) throw await upstreamHttpError(res, opts.provider, opts.secrets, opts.errors);
   return res;
 }
 
@@ -108,7 +129,12 @@ function upstreamCode(body: unknown): string | undefined {
 }
 
 /** Builds the GatewayError for an upstream's non-2xx reply: its status and message are kept, credentials scrubbed. */
-export async function upstreamHttpError(res: UpstreamResponse, provider: string, secrets: readonly string[]): Promise<GatewayError> {
+export async function upstreamHttpError(
+  res: UpstreamResponse,
+  provider: string,
+  secrets: readonly string[],
+  reader: ErrorReader = {},
+): Promise<GatewayError> {
   const text = scrub(await readLimited(res).catch(() => ""), secrets);
   let body: unknown = text;
   try {
@@ -116,17 +142,37 @@ export async function upstreamHttpError(res: UpstreamResponse, provider: string,
   } catch {
     /* not JSON: keep the text */
   }
-  const status = res.statusCode;
-  const message = upstreamMessage(body) ?? `HTTP ${status}`;
-  const retry = res.headers["retry-after"];
-  const retryAfter = Array.isArray(retry) ? retry[0] : retry;
-  const code = upstreamCode(body);
-  return new GatewayError(kindForStatus(status), `Received error from ${provider} (HTTP ${status}): ${message}`, {
+  return upstreamError(provider, { status: res.statusCode, body, headers: res.headers }, reader);
+}
+
+/** The GatewayError for an upstream error reply (HTTP or one that arrived inside a stream). */
+export function upstreamError(provider: string, reply: UpstreamErrorReply, reader: ErrorReader = {}): GatewayError {
+  const upstreamStatus = reply.status;
+  const status = reader.status?.(reply) ?? upstreamStatus;
+  const message = reader.message?.(reply) ?? upstreamMessage(reply.body) ?? `HTTP ${upstreamStatus}`;
+  const retry = reply.headers["retry-after"];
+  const retryAfter = reader.retryAfter?.(reply) ?? (Array.isArray(retry) ? retry[0] : retry);
+  const code = reader.code?.(reply) ?? upstreamCode(reply.body);
+  return new GatewayError(kindForStatus(status), `Received error from ${provider} (HTTP ${upstreamStatus}): ${message}`, {
     status,
     ...(retryAfter ? { retryAfter } : {}),
     ...(code ? { openaiCode: code } : {}),
-    upstream: { provider, status, body },
+    upstream: { provider, status: upstreamStatus, body: reply.body },
   });
+}
+
+/** Reads a 2xx JSON reply; anything else there is an upstream fault (502). */
+export async function readJson(res: UpstreamResponse, provider: string): Promise<Record<string, unknown>> {
+  let value: unknown;
+  try {
+    value = await res.body.json();
+  } catch {
+    throw new GatewayError(ERROR_KINDS.UPSTREAM_ERROR, `Received a response from ${provider} that is not JSON.`);
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    throw new GatewayError(ERROR_KINDS.UPSTREAM_ERROR, `Received an unexpected response from ${provider}.`);
+  }
+  return value as Record<string, unknown>;
 }
 
 /** Maps a failure to connect or to receive in time; an abort from our side is rethrown unchanged. */
