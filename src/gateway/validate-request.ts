@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { errors } from "./errors.js";
+import { thinkingOf } from "./thinking.js";
 import type { ChatRequest, CompletionRequest, EmbeddingsRequest, JsonObject, Task } from "./types.js";
 
 const stop = z.union([z.string(), z.array(z.string()).max(16)]);
@@ -52,11 +53,23 @@ export function validateRequest(task: Task, body: unknown): JsonObject;
 export function validateRequest(task: Task, body: unknown): JsonObject {
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw errors.malformed("The request body must be a JSON object.");
   const r = SCHEMAS[task].safeParse(body);
-  if (r.success) return body as JsonObject;
+  if (r.success) {
+    if (task !== "llm/v1/embeddings") checkThinking(body as JsonObject);
+    return body as JsonObject;
+  }
   const issue = r.error.issues[0];
   const field = fieldOf(issue?.path ?? []);
   if (issue?.code === "invalid_type" && issue.input === undefined) {
     throw errors.invalidParameter(field, `'${field}' is required for ${task} endpoints.`);
   }
   throw errors.invalidParameter(field, `'${field}' ${issue?.message ?? "is invalid"}.`);
+}
+
+/** `thinking` (possibly inside `extra_params`) must fit in `max_tokens`, whatever the provider. */
+function checkThinking(body: JsonObject): void {
+  const extra = body["extra_params"] as JsonObject | undefined;
+  const merged = extra && "thinking" in extra ? { ...extra, ...body } : body;
+  if (merged["thinking"] === undefined) return;
+  const max = merged["max_tokens"] ?? merged["max_completion_tokens"];
+  thinkingOf(merged, typeof max === "number" ? max : undefined);
 }

@@ -1,0 +1,5 @@
+/** Every provider's conformance fixtures, in the order the matrix shows them. */
+import type { ConformanceFixture } from "./conformance.js";
+import { openaiWireFixtures } from "./openai/conformance.js";
+
+export const ALL_FIXTURES: readonly ConformanceFixture[] = [...openaiWireFixtures];

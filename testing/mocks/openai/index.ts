@@ -1,0 +1,2 @@
+export { startMockOpenAIWire } from "./server.js";
+export { openaiWireFixtures } from "./conformance.js";
