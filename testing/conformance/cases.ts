@@ -80,6 +80,33 @@ async function rejects(p: Promise<unknown>): Promise<{ status?: number; message:
   assert.fail("expected the call to fail");
 }
 
+/** The shape every chat answer has, whatever the provider: what the OpenAI SDK's users read. */
+function expectOpenAIShape(r: OpenAI.Chat.Completions.ChatCompletion): void {
+  assert.equal(typeof r.id, "string");
+  assert.ok(r.id.length > 0);
+  assert.equal(r.object, "chat.completion");
+  assert.ok(Number.isInteger(r.created) && r.created > 1_600_000_000, "created in seconds");
+  assert.equal(typeof r.model, "string");
+  for (const [i, ch] of r.choices.entries()) {
+    assert.equal(ch.index, i);
+    assert.equal(ch.message.role, "assistant");
+    assert.ok(ch.message.content === null || typeof ch.message.content === "string" || Array.isArray(ch.message.content));
+    assert.ok(typeof ch.finish_reason === "string");
+  }
+  for (const k of ["prompt_tokens", "completion_tokens", "total_tokens"] as const) assert.ok(Number.isInteger(r.usage?.[k]), `usage.${k}`);
+}
+
+function expectChunkShape(chunks: readonly Chunk[]): void {
+  for (const k of chunks) {
+    assert.equal(k.object, "chat.completion.chunk");
+    assert.equal(typeof k.id, "string");
+    assert.ok(Number.isInteger(k.created));
+    assert.equal(typeof k.model, "string");
+    assert.ok(Array.isArray(k.choices));
+  }
+  assert.equal(chunks[0]?.choices[0]?.delta.role, "assistant", "the first chunk names the role");
+}
+
 function chatPath(): string {
   return "/serving-endpoints/chat/completions";
 }
@@ -93,8 +120,7 @@ const simple: ConformanceCase = {
     const r = await c.openai.chat.completions.create(
       body({ model: c.endpoints.chat, messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Say hi" }], max_tokens: 50, temperature: 0.5 }),
     );
-    assert.equal(r.object, "chat.completion");
-    assert.equal(typeof r.id, "string");
+    expectOpenAIShape(r);
     assert.equal(r.choices.length, 1);
     assert.equal(r.choices[0]?.message.role, "assistant");
     assert.equal(r.choices[0]?.message.content, "Hi there, friend.");
@@ -117,6 +143,7 @@ const stream: ConformanceCase = {
     c.mock.enqueue({ text, pieces: 5, usage: { prompt: 9, completion: 8 } });
     const chunks = await collect(await c.openai.chat.completions.create(streamBody({ model: c.endpoints.chat, messages: [{ role: "user", content: "Count" }] })));
     assert.ok(chunks.length >= 4, `several chunks (${chunks.length})`);
+    expectChunkShape(chunks);
     assert.equal(streamedText(chunks), text);
     assert.deepEqual(finishes(chunks), ["stop"]);
     assert.ok(new Set(chunks.map((k) => k.id)).size === 1, "one id for every chunk");
@@ -160,6 +187,7 @@ const toolsSingle: ConformanceCase = {
     const r = await c.openai.chat.completions.create(
       body({ model: c.endpoints.chat, messages: [{ role: "user", content: "Weather in Paris?" }], tools: [WEATHER_TOOL], tool_choice: { type: "function", function: { name: "get_weather" } } }),
     );
+    expectOpenAIShape(r);
     const ch = r.choices[0];
     assert.equal(ch?.finish_reason, "tool_calls");
     const calls = ch?.message.tool_calls ?? [];
@@ -202,6 +230,7 @@ const toolsStreamed: ConformanceCase = {
     const seen: Chunk[] = [];
     s.on("chunk", (k) => seen.push(k));
     const final = await s.finalChatCompletion();
+    expectChunkShape(seen);
     const calls = (final.choices[0]?.message.tool_calls ?? []) as OpenAI.Chat.Completions.ChatCompletionMessageFunctionToolCall[];
     assert.equal(calls.length, 3, "three tool calls");
     assert.deepEqual(
