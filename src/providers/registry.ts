@@ -8,6 +8,7 @@ import { openaiProvider } from "./openai/index.js";
 import { customProvider } from "./custom/index.js";
 import { databricksModelServingProvider } from "./databricks-model-serving/index.js";
 import { ai21labsProvider } from "./ai21labs/index.js";
+import { cohereProvider } from "./cohere/index.js";
 
 type AnyDefinition = ProviderDefinition<JsonObject>;
 
@@ -21,6 +22,7 @@ register(openaiProvider);
 register(customProvider);
 register(databricksModelServingProvider);
 register(ai21labsProvider);
+register(cohereProvider);
 
 /** The definition for a `provider` value, or undefined when none is registered. */
 export function getProvider(name: string): AnyDefinition | undefined {

@@ -13,13 +13,15 @@ export type Capability =
   | "json-schema"
   | "vision"
   | "reasoning"
+  /** Reasoning comes with signatures that must travel back unchanged (Anthropic, Bedrock, Gemini). */
+  | "signed-reasoning"
   | "caching"
   | "embeddings"
   | "completions"
   /** The provider reports cached prompt tokens in usage. */
   | "cached-usage";
 
-export const ALL_CAPABILITIES: readonly Capability[] = ["tools", "parallel-tools", "json-schema", "vision", "reasoning", "caching", "embeddings", "completions", "cached-usage"];
+export const ALL_CAPABILITIES: readonly Capability[] = ["tools", "parallel-tools", "json-schema", "vision", "reasoning", "signed-reasoning", "caching", "embeddings", "completions", "cached-usage"];
 
 /** A native request as the suite reads it. Each method returns what the provider was sent. */
 export interface UpstreamView {

@@ -1,5 +1,6 @@
 /** Every provider's conformance fixtures, in the order the matrix shows them. */
 import type { ConformanceFixture } from "./conformance.js";
 import { openaiWireFixtures } from "./openai/conformance.js";
+import { cohereFixtures } from "./cohere/conformance.js";
 
-export const ALL_FIXTURES: readonly ConformanceFixture[] = [...openaiWireFixtures];
+export const ALL_FIXTURES: readonly ConformanceFixture[] = [...openaiWireFixtures, ...cohereFixtures];

@@ -115,7 +115,7 @@ export const openaiWireFixtures: ConformanceFixture[] = [
   {
     // Another Databricks-shaped endpoint: reasoning blocks and cache_control pass through both ways.
     label: "databricks-model-serving",
-    capabilities: new Set<Capability>([...COMMON, "embeddings", "completions", "reasoning", "caching"]),
+    capabilities: new Set<Capability>([...COMMON, "embeddings", "completions", "reasoning", "signed-reasoning", "caching"]),
     startMock: startMockOpenAIWire,
     externalModel: (url, task) => ({
       provider: "databricks-model-serving",
