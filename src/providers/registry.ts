@@ -9,6 +9,7 @@ import { customProvider } from "./custom/index.js";
 import { databricksModelServingProvider } from "./databricks-model-serving/index.js";
 import { ai21labsProvider } from "./ai21labs/index.js";
 import { cohereProvider } from "./cohere/index.js";
+import { anthropicProvider } from "./anthropic/index.js";
 
 type AnyDefinition = ProviderDefinition<JsonObject>;
 
@@ -23,6 +24,7 @@ register(customProvider);
 register(databricksModelServingProvider);
 register(ai21labsProvider);
 register(cohereProvider);
+register(anthropicProvider);
 
 /** The definition for a `provider` value, or undefined when none is registered. */
 export function getProvider(name: string): AnyDefinition | undefined {

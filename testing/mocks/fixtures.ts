@@ -2,5 +2,6 @@
 import type { ConformanceFixture } from "./conformance.js";
 import { openaiWireFixtures } from "./openai/conformance.js";
 import { cohereFixtures } from "./cohere/conformance.js";
+import { anthropicFixtures } from "./anthropic/conformance.js";
 
-export const ALL_FIXTURES: readonly ConformanceFixture[] = [...openaiWireFixtures, ...cohereFixtures];
+export const ALL_FIXTURES: readonly ConformanceFixture[] = [...openaiWireFixtures, ...anthropicFixtures, ...cohereFixtures];

@@ -1,0 +1,65 @@
+/**
+ * `anthropic`: Claude through the Anthropic Messages API (`POST {base}/v1/messages`),
+ * for `llm/v1/chat` and, on top of it, `llm/v1/completions`. The adapter translates the
+ * OpenAI request (convert-request.ts, convert-messages.ts), the reply
+ * (convert-response.ts) and the stream (convert-stream.ts); errors keep Anthropic's
+ * status, except 529 "overloaded", which becomes 503 (errors.ts).
+ */
+import type { ChatRequest } from "../../gateway/types.js";
+import { completionsViaChat } from "../common/completions-via-chat.js";
+import { postUpstream, readJson } from "../common/http.js";
+import { sseMessages } from "../common/sse-events.js";
+import type { CallContext, ModelProvider, ProviderDefinition } from "../provider.js";
+import { messagesUrl, parseAnthropicConfig, type AnthropicConfig } from "./config.js";
+import { toAnthropicRequest } from "./convert-request.js";
+import { toChatCompletion } from "./convert-response.js";
+import { anthropicChunks } from "./convert-stream.js";
+import { anthropicErrors } from "./errors.js";
+
+export type { AnthropicConfig } from "./config.js";
+
+/** The API version every request is written against; the adapter's wire shapes follow it. */
+export const ANTHROPIC_VERSION = "2023-06-01";
+
+const PROVIDER = "anthropic";
+
+export const anthropicProvider: ProviderDefinition<AnthropicConfig> = {
+  name: PROVIDER,
+  configKey: "anthropic_config",
+  tasks: ["llm/v1/chat", "llm/v1/completions"],
+  credentialFields: ["anthropic_api_key"],
+  parseConfig: parseAnthropicConfig,
+  create({ model, task, config, credentials }) {
+    const key = credentials.get("anthropic_api_key") ?? "";
+    const url = messagesUrl(config.anthropic_api_base);
+    const secrets = [key];
+    const headers = (stream: boolean): Record<string, string> => ({
+      "x-api-key": key,
+      "anthropic-version": ANTHROPIC_VERSION,
+      "content-type": "application/json",
+      accept: stream ? "text/event-stream" : "application/json",
+    });
+    const call = (req: ChatRequest, stream: boolean, ctx: CallContext) =>
+      postUpstream({
+        provider: PROVIDER,
+        url,
+        headers: headers(stream),
+        // Translated before anything is sent: a request Anthropic cannot take is a 400 here.
+        body: JSON.stringify(toAnthropicRequest(req, model, stream)),
+        signal: ctx.signal,
+        secrets,
+        errors: anthropicErrors,
+      });
+    const chat = {
+      async chat(req: ChatRequest, ctx: CallContext) {
+        return toChatCompletion(await readJson(await call(req, false, ctx), PROVIDER), model);
+      },
+      async chatStream(req: ChatRequest, ctx: CallContext) {
+        const res = await call(req, true, ctx);
+        return anthropicChunks(sseMessages(res, PROVIDER, ctx.signal), { model, secrets });
+      },
+    };
+    const provider: ModelProvider = task === "llm/v1/completions" ? completionsViaChat(chat) : chat;
+    return provider;
+  },
+};
