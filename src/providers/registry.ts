@@ -10,6 +10,8 @@ import { databricksModelServingProvider } from "./databricks-model-serving/index
 import { ai21labsProvider } from "./ai21labs/index.js";
 import { cohereProvider } from "./cohere/index.js";
 import { anthropicProvider } from "./anthropic/index.js";
+import { amazonBedrockProvider } from "./amazon-bedrock/index.js";
+import { googleCloudVertexAiProvider } from "./google-cloud-vertex-ai/index.js";
 
 type AnyDefinition = ProviderDefinition<JsonObject>;
 
@@ -25,6 +27,8 @@ register(databricksModelServingProvider);
 register(ai21labsProvider);
 register(cohereProvider);
 register(anthropicProvider);
+register(amazonBedrockProvider);
+register(googleCloudVertexAiProvider);
 
 /** The definition for a `provider` value, or undefined when none is registered. */
 export function getProvider(name: string): AnyDefinition | undefined {
