@@ -186,6 +186,19 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
         `data: ${JSON.stringify({ id: "cmpl-1", object: "text_completion", created: 1, model: "m", choices: [{ index: 0, text, finish_reason: finish }] })}\n\n`;
       return sendSse(res, [chunk("Once upon", null), chunk(" a time", "length"), "data: [DONE]\n\n"]);
     }
+    case "POST /serving-endpoints/tools/invocations": {
+      const delta = (d: object, finish: string | null = null) =>
+        `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: d, finish_reason: finish }] })}\n\n`;
+      return sendSse(res, [
+        delta({ tool_calls: [{ index: 0, id: "a", type: "function", function: { name: "get_weather", arguments: "" } }] }),
+        delta({ tool_calls: [{ index: 1, id: "b", type: "function", function: { name: "get_time", arguments: '{"city"' } }] }),
+        delta({ tool_calls: [{ index: 0, function: { arguments: '{"city":"Paris"}' } }] }),
+        delta({ tool_calls: [{ index: 1, function: { arguments: ':"Lima"}' } }] }),
+        delta({}, "tool_calls"),
+        `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [], usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13, prompt_tokens_details: { cached_tokens: 6 } } })}\n\n`,
+        "data: [DONE]\n\n",
+      ]);
+    }
     case "POST /serving-endpoints/broken/invocations":
       return sendSse(res, [
         chatChunk("partial", null),
@@ -522,6 +535,13 @@ describe("query", () => {
     assert.equal(r.out, "Hello, world!\n");
     assert.deepEqual(r.outWrites, ["Hello", ", wor", "ld!", "\n"]);
     assert.equal(r.err, "[finish_reason: stop; usage: prompt_tokens=5 completion_tokens=2 total_tokens=7]\n");
+  });
+
+  test("--stream prints streamed tool calls assembled by index, and cached tokens", async () => {
+    const r = await run(["query", "tools", "--json", JSON.stringify(chatBody), "--stream"]);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, 'tool call [0]: get_weather({"city":"Paris"})\ntool call [1]: get_time({"city":"Lima"})\n');
+    assert.equal(r.err, "[finish_reason: tool_calls; usage: prompt_tokens=9 completion_tokens=4 total_tokens=13 cached_tokens=6]\n");
   });
 
   test("--stream prints completions text", async () => {

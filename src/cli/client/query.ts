@@ -63,6 +63,8 @@ interface StreamState {
   endsWithNewline: boolean;
   finishReason: string | undefined;
   usage: JsonRecord | undefined;
+  /** Streamed tool calls, assembled by their `index`, printed once the stream ends. */
+  toolCalls: Map<number, { name: string; arguments: string }>;
 }
 
 async function printStream(res: Response, io: CommandIO): Promise<number> {
@@ -70,6 +72,7 @@ async function printStream(res: Response, io: CommandIO): Promise<number> {
     done: false,
     failure: undefined,
     wroteText: false,
+    toolCalls: new Map(),
     endsWithNewline: false,
     finishReason: undefined,
     usage: undefined,
@@ -104,6 +107,7 @@ async function printStream(res: Response, io: CommandIO): Promise<number> {
   }
 
   if (state.wroteText && !state.endsWithNewline) io.out("\n");
+  for (const [i, call] of state.toolCalls) io.out(`tool call [${i}]: ${call.name}(${call.arguments})\n`);
   if (state.failure !== undefined) {
     io.err(`Error: ${state.failure}\n`);
     return 1;
@@ -155,7 +159,21 @@ function handleEvent(event: EventSourceMessage, state: StreamState, write: (text
   if (!isRecord(choice)) return;
   const finish = stringField(choice, "finish_reason");
   if (finish) state.finishReason = finish;
+  collectToolCalls(choice, state.toolCalls);
   write(choiceText(choice));
+}
+
+function collectToolCalls(choice: JsonRecord, calls: StreamState["toolCalls"]): void {
+  const delta = recordField(choice, "delta");
+  for (const tc of delta ? arrayField(delta, "tool_calls") : []) {
+    if (!isRecord(tc)) continue;
+    const index = numberField(tc, "index") ?? 0;
+    const fn = recordField(tc, "function");
+    const call = calls.get(index) ?? { name: "", arguments: "" };
+    call.name += (fn && stringField(fn, "name")) ?? "";
+    call.arguments += (fn && stringField(fn, "arguments")) ?? "";
+    calls.set(index, call);
+  }
 }
 
 /** The text a chunk's first choice carries: chat `delta.content` (a string or text blocks), or completions `text`. */
@@ -185,6 +203,8 @@ function summarize(state: StreamState): string {
       .map((k) => [k, numberField(state.usage, k)] as const)
       .filter(([, n]) => n !== undefined)
       .map(([k, n]) => `${k}=${n}`);
+    const cached = numberField(recordField(state.usage, "prompt_tokens_details"), "cached_tokens");
+    if (cached) counts.push(`cached_tokens=${cached}`);
     if (counts.length > 0) parts.push(`usage: ${counts.join(" ")}`);
   }
   return parts.length > 0 ? `[${parts.join("; ")}]` : "";
