@@ -79,7 +79,7 @@ function parseEntity(raw: unknown, at: string): ParsedEntity {
   const blockAt = `${emAt}.${definition.configKey}`;
   const { rest, credentials, issues } = extractCredentials(block, definition.credentialFields, blockAt);
   if (issues[0]) fail(issues[0]);
-  const parsed = definition.parseConfig(rest, (f) => credentials.has(f));
+  const parsed = definition.parseConfig(rest, (f) => credentials.has(f), task as Task);
   if ("issues" in parsed) {
     const first = parsed.issues[0] as { field: string; message: string };
     fail({ field: `${blockAt}.${first.field}`, message: first.message });

@@ -74,8 +74,8 @@ export interface ProviderDefinition<C extends JsonObject = JsonObject> {
   readonly credentialFields: readonly string[];
   /**
    * Checks the config block (credentials already removed; `hasCredential` tells which
-   * were given) and returns it typed, or the problems found.
+   * were given) for the entity's `task`, and returns it typed, or the problems found.
    */
-  parseConfig(raw: JsonObject, hasCredential: (field: string) => boolean): { config: C } | { issues: ConfigIssue[] };
+  parseConfig(raw: JsonObject, hasCredential: (field: string) => boolean, task?: Task): { config: C } | { issues: ConfigIssue[] };
   create(init: ProviderInit<C>): ModelProvider;
 }

@@ -75,8 +75,9 @@ describe("create", () => {
 
   test("embeddings need bedrock_provider amazon or cohere: the error names bedrock_provider", () => {
     for (const family of ["anthropic", "ai21labs"]) {
-      const config = configOf(parse({ aws_region: "us-east-1", bedrock_provider: family }));
-      assert.throws(() => amazonBedrockProvider.create({ model: "m", task: "llm/v1/embeddings", config, credentials: creds }), /bedrock_provider/);
+      const raw = { aws_region: "us-east-1", bedrock_provider: family };
+      assert.deepEqual(fieldsOf(amazonBedrockProvider.parseConfig(raw, KEYS, "llm/v1/embeddings")), ["bedrock_provider"]);
+      configOf(amazonBedrockProvider.parseConfig(raw, KEYS, "llm/v1/chat"));
     }
     const cohere = configOf(parse({ aws_region: "us-east-1", bedrock_provider: "cohere" }));
     assert.ok(amazonBedrockProvider.create({ model: "cohere.embed-english-v3", task: "llm/v1/embeddings", config: cohere, credentials: creds }).embed);

@@ -2,9 +2,10 @@
  * The `amazon_bedrock_config` block: region, access keys (SigV4), the model family behind
  * the model id (`bedrock_provider`), and an optional endpoint override.
  */
-import type { JsonObject } from "../../gateway/types.js";
+import type { JsonObject, Task } from "../../gateway/types.js";
 import { ConfigReader } from "../openai-compatible/index.js";
 import type { ConfigIssue } from "../provider.js";
+import { embedsWith } from "./embeddings.js";
 
 /** The model families Bedrock hosts that Tessera knows how to talk to. */
 export const BEDROCK_FAMILIES = ["anthropic", "cohere", "ai21labs", "amazon"] as const;
@@ -35,7 +36,7 @@ export function defaultEndpoint(region: string): string {
  *   parseBedrockConfig({ aws_region: "us-east-1", bedrock_provider: "Anthropic" }, has)
  *   // → { config: { aws_region: "us-east-1", bedrock_provider: "anthropic", aws_endpoint_url: "https://bedrock-runtime.us-east-1.amazonaws.com" } }
  */
-export function parseBedrockConfig(raw: JsonObject, has: (field: string) => boolean): { config: BedrockConfig } | { issues: ConfigIssue[] } {
+export function parseBedrockConfig(raw: JsonObject, has: (field: string) => boolean, task?: Task): { config: BedrockConfig } | { issues: ConfigIssue[] } {
   const r = new ConfigReader(raw);
   // Instance profiles need the EC2 instance metadata service, which a self-hosted gateway
   // cannot count on; saying so beats failing at the first call.
@@ -48,6 +49,9 @@ export function parseBedrockConfig(raw: JsonObject, has: (field: string) => bool
   const region = r.required("aws_region");
   if (region !== undefined && !REGION.test(region)) r.issues.push({ field: "aws_region", message: "must be an AWS region name such as us-east-1" });
   const family = familyOf(r, raw["bedrock_provider"]);
+  if (task === "llm/v1/embeddings" && family !== undefined && !embedsWith(family)) {
+    r.issues.push({ field: "bedrock_provider", message: `${family} has no embeddings model Tessera can call; use amazon (Titan) or cohere` });
+  }
   r.requireCredential("aws_access_key_id", has);
   r.requireCredential("aws_secret_access_key", has);
   const endpoint = r.url("aws_endpoint_url");

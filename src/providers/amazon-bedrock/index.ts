@@ -14,7 +14,7 @@ import { CREDENTIAL_FIELDS, parseBedrockConfig, type BedrockConfig } from "./con
 import { toConverse } from "./convert-request.js";
 import { fromConverse } from "./convert-response.js";
 import { converseChunks } from "./convert-stream.js";
-import { embed, embedsWith } from "./embeddings.js";
+import { embed } from "./embeddings.js";
 import { PROVIDER } from "./errors.js";
 import { eventMessages } from "./event-stream.js";
 import { BedrockSigner } from "./signer.js";
@@ -29,10 +29,6 @@ export const amazonBedrockProvider: ProviderDefinition<BedrockConfig> = {
   parseConfig: parseBedrockConfig,
   create({ model, task, config, credentials }): ModelProvider {
     const family = config.bedrock_provider;
-    if (task === "llm/v1/embeddings" && !embedsWith(family)) {
-      // parseConfig does not know the task; this is the first place the pair can be checked.
-      throw new Error(`bedrock_provider ${family} has no embeddings model Tessera can call; use bedrock_provider amazon (Titan) or cohere`);
-    }
     const accessKeyId = credentials.get("aws_access_key_id") ?? "";
     const secretAccessKey = credentials.get("aws_secret_access_key") ?? "";
     const sessionToken = credentials.get("aws_session_token");
