@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startRuntime, type Runtime } from "../runtime.js";
-import { CASES } from "../../testing/conformance/cases.js";
+import { CASES } from "../../testing/conformance/cases/index.js";
 import { makeContext, type CaseContext } from "../../testing/conformance/harness.js";
 import { Matrix } from "../../testing/conformance/matrix.js";
 import { ALL_FIXTURES } from "../../testing/mocks/fixtures.js";
