@@ -11,7 +11,7 @@
  */
 import { errors } from "../../gateway/errors.js";
 import type { ChatRequest, JsonObject } from "../../gateway/types.js";
-import { maxTokensOf, numberParam, prepareParams, requireSingleChoice, stopList, thinkingOf } from "../common/index.js";
+import { maxTokensOf, numberParam, prepareParams, requireSingleChoice, stopList, thinkingOf, CORE_CHAT_PARAMS } from "../common/index.js";
 import type { BedrockFamily } from "./config.js";
 import { convertMessages } from "./convert-messages.js";
 import { planTools } from "./convert-tools.js";
@@ -19,23 +19,7 @@ import { planTools } from "./convert-tools.js";
 export const DISPLAY_NAME = "Amazon Bedrock";
 
 /** The OpenAI parameters this adapter reads; any other known one is refused with a 400. */
-export const CHAT_MAPPED: ReadonlySet<string> = new Set([
-  "messages",
-  "max_tokens",
-  "max_completion_tokens",
-  "temperature",
-  "top_p",
-  "top_k",
-  "n",
-  "stop",
-  "stream",
-  "stream_options",
-  "tools",
-  "tool_choice",
-  "parallel_tool_calls",
-  "response_format",
-  "thinking",
-]);
+export const CHAT_MAPPED: ReadonlySet<string> = new Set([...CORE_CHAT_PARAMS]);
 
 /** Converse's own top-level request fields a caller may set through extra_params. */
 const CONVERSE_FIELDS = new Set([

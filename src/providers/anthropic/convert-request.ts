@@ -9,7 +9,7 @@
 import { errors } from "../../gateway/errors.js";
 import type { ChatRequest, JsonObject } from "../../gateway/types.js";
 import { functionToolsOf, responseFormatOf, toolChoiceOf, type FunctionTool } from "../common/content.js";
-import { maxTokensOf, numberParam, prepareParams, requireSingleChoice, stopList } from "../common/params.js";
+import { CORE_CHAT_PARAMS, maxTokensOf, numberParam, prepareParams, requireSingleChoice, stopList } from "../common/params.js";
 import { thinkingOf, type Thinking } from "../common/thinking.js";
 import { convertMessages } from "./convert-messages.js";
 
@@ -17,25 +17,7 @@ import { convertMessages } from "./convert-messages.js";
 export const DEFAULT_MAX_TOKENS = 4096;
 
 /** The OpenAI parameters this adapter reads; any other known OpenAI parameter is refused. */
-export const ANTHROPIC_MAPPED: ReadonlySet<string> = new Set([
-  "messages",
-  "max_tokens",
-  "max_completion_tokens",
-  "temperature",
-  "top_p",
-  "top_k",
-  "n",
-  "stop",
-  "stream",
-  // Usage is always reported at the end of a stream, so there is nothing to forward.
-  "stream_options",
-  "tools",
-  "tool_choice",
-  "parallel_tool_calls",
-  "response_format",
-  "thinking",
-  "user",
-]);
+export const ANTHROPIC_MAPPED: ReadonlySet<string> = new Set([...CORE_CHAT_PARAMS, "user"]);
 
 function isObject(v: unknown): v is JsonObject {
   return v !== null && typeof v === "object" && !Array.isArray(v);

@@ -22,32 +22,11 @@ import {
   stopList,
   thinkingOf,
   toolChoiceOf,
-  type FunctionTool,
-} from "../common/index.js";
+  type FunctionTool, CORE_CHAT_PARAMS } from "../common/index.js";
 import { toCohereMessages } from "./convert-messages.js";
 
 /** The OpenAI parameters this adapter reads; any other known one is refused by `prepareParams`. */
-export const COHERE_CHAT_MAPPED: ReadonlySet<string> = new Set([
-  "messages",
-  "max_tokens",
-  "max_completion_tokens",
-  "temperature",
-  "top_p",
-  "top_k",
-  "n",
-  "stop",
-  "stream",
-  "stream_options",
-  "seed",
-  "frequency_penalty",
-  "presence_penalty",
-  "response_format",
-  "tools",
-  "tool_choice",
-  "parallel_tool_calls",
-  "thinking",
-  "logprobs",
-]);
+export const COHERE_CHAT_MAPPED: ReadonlySet<string> = new Set([...CORE_CHAT_PARAMS, "seed", "frequency_penalty", "presence_penalty", "logprobs"]);
 
 /** Builds the Cohere chat body. Throws a 400 `GatewayError` for anything it cannot translate. */
 export function toCohereChatBody(req: ChatRequest, model: string, stream: boolean): JsonObject {

@@ -62,6 +62,30 @@ export const KNOWN_PARAMS: ReadonlySet<string> = new Set([
   "dimensions",
 ]);
 
+/**
+ * The chat parameters every native adapter maps (each reads them in its own way; `n` and
+ * `parallel_tool_calls` may still be refused for a value the provider cannot honour).
+ * An adapter's own set adds what else its provider has, e.g. `seed`.
+ */
+export const CORE_CHAT_PARAMS: readonly string[] = [
+  "messages",
+  "max_tokens",
+  "max_completion_tokens",
+  "temperature",
+  "top_p",
+  "top_k",
+  "n",
+  "stop",
+  "stream",
+  // Usage is always reported at the end of a stream: there is nothing to forward.
+  "stream_options",
+  "tools",
+  "tool_choice",
+  "parallel_tool_calls",
+  "response_format",
+  "thinking",
+];
+
 /** Values that mean "not set" for OpenAI clients that send defaults explicitly. */
 function isUnset(value: unknown): boolean {
   return value === null || value === undefined;

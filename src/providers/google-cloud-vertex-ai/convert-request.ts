@@ -15,32 +15,13 @@
 import { errors } from "../../gateway/errors.js";
 import type { ChatRequest, JsonObject } from "../../gateway/types.js";
 import { functionToolsOf, responseFormatOf, toolChoiceOf } from "../common/content.js";
-import { maxTokensOf, numberParam, prepareParams, stopList } from "../common/params.js";
+import { CORE_CHAT_PARAMS, maxTokensOf, numberParam, prepareParams, stopList } from "../common/params.js";
 import { thinkingOf } from "../common/thinking.js";
 import { convertMessages } from "./convert-messages.js";
 import { PROVIDER_NAME } from "./errors.js";
 
 /** The chat parameters this adapter reads; every other known OpenAI parameter is refused. */
-export const VERTEX_CHAT_MAPPED: ReadonlySet<string> = new Set([
-  "messages",
-  "max_tokens",
-  "max_completion_tokens",
-  "temperature",
-  "top_p",
-  "top_k",
-  "n",
-  "stop",
-  "seed",
-  "presence_penalty",
-  "frequency_penalty",
-  "response_format",
-  "thinking",
-  "tools",
-  "tool_choice",
-  "parallel_tool_calls",
-  "stream",
-  "stream_options",
-]);
+export const VERTEX_CHAT_MAPPED: ReadonlySet<string> = new Set([...CORE_CHAT_PARAMS, "seed", "presence_penalty", "frequency_penalty"]);
 
 export interface VertexChatRequest {
   body: JsonObject;
