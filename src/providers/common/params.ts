@@ -17,51 +17,6 @@ import type { JsonObject } from "../../gateway/types.js";
 /** Fields only the gateway reads. */
 const GATEWAY_FIELDS = new Set(["extra_params", "client_request_id", "usage_context", "model"]);
 
-/** Parameters with an OpenAI (or Databricks) meaning; an adapter maps them or they are refused. */
-export const KNOWN_PARAMS: ReadonlySet<string> = new Set([
-  "messages",
-  "prompt",
-  "input",
-  "max_tokens",
-  "max_completion_tokens",
-  "temperature",
-  "top_p",
-  "top_k",
-  "n",
-  "stop",
-  "stream",
-  "stream_options",
-  "tools",
-  "tool_choice",
-  "parallel_tool_calls",
-  "functions",
-  "function_call",
-  "response_format",
-  "thinking",
-  "reasoning_effort",
-  "frequency_penalty",
-  "presence_penalty",
-  "logit_bias",
-  "logprobs",
-  "top_logprobs",
-  "seed",
-  "user",
-  "service_tier",
-  "store",
-  "modalities",
-  "audio",
-  "prediction",
-  "web_search_options",
-  "verbosity",
-  "prompt_cache_key",
-  "safety_identifier",
-  "echo",
-  "suffix",
-  "best_of",
-  "encoding_format",
-  "dimensions",
-]);
-
 /**
  * The chat parameters every native adapter maps (each reads them in its own way; `n` and
  * `parallel_tool_calls` may still be refused for a value the provider cannot honour).
@@ -85,6 +40,37 @@ export const CORE_CHAT_PARAMS: readonly string[] = [
   "response_format",
   "thinking",
 ];
+
+/** Parameters with an OpenAI (or Databricks) meaning; an adapter maps them or they are refused. */
+export const KNOWN_PARAMS: ReadonlySet<string> = new Set([
+  ...CORE_CHAT_PARAMS,
+  "prompt",
+  "input",
+  "functions",
+  "function_call",
+  "reasoning_effort",
+  "frequency_penalty",
+  "presence_penalty",
+  "logit_bias",
+  "logprobs",
+  "top_logprobs",
+  "seed",
+  "user",
+  "service_tier",
+  "store",
+  "modalities",
+  "audio",
+  "prediction",
+  "web_search_options",
+  "verbosity",
+  "prompt_cache_key",
+  "safety_identifier",
+  "echo",
+  "suffix",
+  "best_of",
+  "encoding_format",
+  "dimensions",
+]);
 
 /** Values that mean "not set" for OpenAI clients that send defaults explicitly. */
 function isUnset(value: unknown): boolean {
