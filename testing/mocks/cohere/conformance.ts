@@ -13,6 +13,7 @@
  */
 import type { Capability, ConformanceFixture, UpstreamView } from "../conformance.js";
 import type { RecordedRequest } from "../mock-server.js";
+import { openaiView } from "../openai/conformance.js";
 import { startMockCohere } from "./server.js";
 
 type Obj = Record<string, unknown>;
@@ -34,42 +35,22 @@ function textOf(content: unknown): string {
     .join("");
 }
 
-function countCacheMarks(v: unknown): number {
-  if (Array.isArray(v)) return v.reduce((n: number, x) => n + countCacheMarks(x), 0);
-  if (!v || typeof v !== "object") return 0;
-  let n = 0;
-  for (const [k, x] of Object.entries(v as Obj)) n += k === "cache_control" ? 1 : countCacheMarks(x);
-  return n;
-}
-
-/** Reads a recorded `/v2/chat` body in neutral terms. */
+/**
+ * Reads a recorded `/v2/chat` body in neutral terms. Cohere's v2 messages are OpenAI's
+ * shape, so the OpenAI reader serves; only the texts (tool results may be documents),
+ * the schema's place and the thinking parts differ.
+ */
 export function cohereView(req: RecordedRequest): UpstreamView {
   const body = obj(req.json);
   const messages = list(body["messages"]).map(obj);
-  const system = messages.filter((m) => m["role"] === "system");
   return {
-    system: () => (system.length ? system.map((m) => textOf(m["content"])).join("\n") : undefined),
+    ...openaiView(req),
+    system: () => {
+      const system = messages.filter((m) => m["role"] === "system");
+      return system.length ? system.map((m) => textOf(m["content"])).join("\n") : undefined;
+    },
     turns: () => messages.filter((m) => m["role"] !== "system").map((m) => ({ role: String(m["role"]), text: textOf(m["content"]) })),
-    toolNames: () => list(body["tools"]).map((t) => String(obj(obj(t)["function"])["name"])),
-    historyToolCalls: () =>
-      messages.flatMap((m) =>
-        list(m["tool_calls"]).map((c) => {
-          const f = obj(obj(c)["function"]);
-          return { id: String(obj(c)["id"]), name: String(f["name"]), arguments: JSON.parse(String(f["arguments"] || "{}")) as unknown };
-        }),
-      ),
     toolResults: () => messages.filter((m) => m["role"] === "tool").map((m) => ({ id: String(m["tool_call_id"]), text: textOf(m["content"]) })),
-    images: () =>
-      messages.flatMap((m) =>
-        list(m["content"])
-          .map(obj)
-          .filter((p) => p["type"] === "image_url")
-          .map((p) => {
-            const url = String(obj(p["image_url"])["url"]);
-            const d = /^data:([^;]+);base64,(.*)$/.exec(url);
-            return { mediaType: d?.[1] ?? "", data: d?.[2] ?? url };
-          }),
-      ),
     jsonSchema: () => obj(body["response_format"])["json_schema"],
     reasoning: () =>
       messages.flatMap((m) =>
@@ -78,10 +59,6 @@ export function cohereView(req: RecordedRequest): UpstreamView {
           .filter((p) => p["type"] === "thinking")
           .map((p) => ({ text: String(p["thinking"] ?? ""), signature: "" })),
       ),
-    cacheMarks: () => countCacheMarks(messages) + countCacheMarks(body["tools"]),
-    maxTokens: () => (typeof body["max_tokens"] === "number" ? body["max_tokens"] : undefined),
-    temperature: () => (typeof body["temperature"] === "number" ? body["temperature"] : undefined),
-    streamed: () => body["stream"] === true,
   };
 }
 
