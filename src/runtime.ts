@@ -7,7 +7,12 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { pino, type Logger } from "pino";
-import { TokenService } from "./auth/tokens.js";
+import { createIdentity } from "./auth/index.js";
+import { SYSTEM_PRINCIPAL } from "./auth/principal.js";
+import { createGuardrails } from "./guardrails/index.js";
+import { createRateLimiter } from "./limits/index.js";
+import type { CallContext } from "./providers/provider.js";
+import { createUsageService } from "./usage/index.js";
 import { loadBootstrapFile } from "./config/bootstrap-file.js";
 import { EndpointService } from "./gateway/endpoint-service.js";
 import { GatewayError } from "./gateway/errors.js";
@@ -23,6 +28,8 @@ export interface RuntimeOptions {
   dataDir?: string;
   configFile?: string;
   bodyLimit?: number;
+  /** Redis for rate limits shared by several gateway processes (else `TESSERA_REDIS_URL`, else in memory). */
+  redisUrl?: string;
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
 }
@@ -43,6 +50,18 @@ export function createLogger(level: string | undefined): Logger {
       censor: "[REDACTED]",
     },
   });
+}
+
+/**
+ * A guardrail's judge call: a chat request to an endpoint of this same gateway, made as
+ * the system (not as the caller, who need not have access to the judge).
+ */
+async function judge(gateway: Gateway | undefined, endpoint: string, messages: Array<{ role: string; content: string }>, ctx: CallContext): Promise<string> {
+  if (!gateway) throw new Error("the gateway is not started yet");
+  const r = await gateway.query({ endpoint, body: { messages, max_tokens: 16, temperature: 0 }, task: "llm/v1/chat", caller: SYSTEM_PRINCIPAL, ctx });
+  if (r.kind !== "response" || r.response.object !== "chat.completion") throw new Error(`judge endpoint ${endpoint} did not answer a chat completion`);
+  const content = r.response.choices[0]?.message.content;
+  return typeof content === "string" ? content : Array.isArray(content) ? content.map((p) => (typeof p["text"] === "string" ? p["text"] : "")).join("") : "";
 }
 
 async function applyConfigFile(path: string, env: NodeJS.ProcessEnv, secrets: SecretService, endpoints: EndpointService, log: Logger): Promise<void> {
@@ -95,18 +114,27 @@ export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
     db = await openSqlite(dataDir);
     const secrets = new SecretService(db, new Cipher(key));
     await secrets.verifyMasterKey();
-    const tokens = new TokenService(db);
-    const { generated } = await tokens.bootstrap(env["TESSERA_ADMIN_TOKEN"]);
+    const identity = await createIdentity({ db, env, log });
+    const generated = identity.generatedAdminToken;
     const live = new LiveEndpoints();
     const endpoints = new EndpointService(db, secrets, live, log);
     secrets.setListener(endpoints);
+    const limiter = await createRateLimiter({ redisUrl: o.redisUrl ?? env["TESSERA_REDIS_URL"], log });
+    const usage = createUsageService({ db, log });
+    // The judge calls go through the gateway the guardrails are part of: bound once it exists.
+    const late: { gateway?: Gateway } = {};
+    const guardrails = createGuardrails({ judge: (name, messages, ctx) => judge(late.gateway, name, messages, ctx) });
+    endpoints.aiGatewayCheck = (cfg, prefix) => guardrails.checkConfig(cfg, prefix);
     await endpoints.loadAll();
     if (o.configFile) await applyConfigFile(o.configFile, env, secrets, endpoints, log);
+    const gateway = new Gateway(live, { authorizer: identity.access, limiter, guardrails, recorder: usage });
+    late.gateway = gateway;
     const app = buildServer({
-      gateway: new Gateway(live),
+      gateway,
       endpoints,
       secrets,
-      tokens,
+      identity,
+      usage,
       logger: log,
       bodyLimit: o.bodyLimit ?? DEFAULT_BODY_LIMIT,
     });
@@ -117,6 +145,9 @@ export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
       ...(generated ? { generatedAdminToken: generated } : {}),
       async close() {
         await closeGracefully(app, graceMs(env));
+        // The server takes no more requests: what was recorded is written before the store closes.
+        await usage.close();
+        await limiter.close();
         await openDb.destroy();
       },
     };

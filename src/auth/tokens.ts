@@ -5,11 +5,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import type { Db } from "../store/index.js";
 
-export interface Principal {
-  /** `admin` for the bootstrap token. */
-  name: string;
-  tokenId: string;
-}
+import { BOOTSTRAP_ADMIN, type Principal } from "./principal.js";
 
 export function hashToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
@@ -64,7 +60,7 @@ export class TokenService {
     const row = await this.db.selectFrom("tokens").select(["id", "principal", "expiry_time", "token_hash"]).where("token_hash", "=", hash).executeTakeFirst();
     let principal: Principal | undefined;
     if (row && timingSafeEqual(Buffer.from(row.token_hash), Buffer.from(hash)) && (row.expiry_time === null || Number(row.expiry_time) > now)) {
-      principal = { name: row.principal, tokenId: row.id };
+      principal = { ...BOOTSTRAP_ADMIN, tokenId: row.id };
     }
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(hash, { principal, until: now + CACHE_MS });

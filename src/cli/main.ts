@@ -10,7 +10,8 @@ import { serve } from "./serve.js";
 const USAGE = `Usage: tessera <command> [options]
 
   tessera serve [--host 127.0.0.1] [--port 8080] [--data-dir ./.tessera] [--config tessera.yaml] [--max-body-bytes N]
-      Runs the gateway. TESSERA_ADMIN_TOKEN sets the admin token (else one is generated and
+                [--redis-url redis://127.0.0.1:6379]
+      Runs the gateway. --redis-url (or TESSERA_REDIS_URL) keeps rate limits in Redis, shared by replicas. TESSERA_ADMIN_TOKEN sets the admin token (else one is generated and
       printed once on first start); TESSERA_MASTER_KEY sets the encryption key (else
       <data-dir>/master.key); TESSERA_LOG_LEVEL sets the log level (info).
 
@@ -31,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
         "data-dir": { type: "string" },
         config: { type: "string" },
         "max-body-bytes": { type: "string" },
+        "redis-url": { type: "string" },
       },
       strict: true,
     });
@@ -41,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
         dataDir: values["data-dir"] ?? process.env["TESSERA_DATA_DIR"] ?? ".tessera",
         ...(values.config ? { configFile: values.config } : {}),
         ...(values["max-body-bytes"] ? { bodyLimit: Number(values["max-body-bytes"]) } : {}),
+        ...(values["redis-url"] ? { redisUrl: values["redis-url"] } : {}),
       });
     } catch (err) {
       const prefix = err instanceof MasterKeyError ? "tessera: master key error: " : "tessera: cannot start: ";

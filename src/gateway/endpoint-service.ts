@@ -5,7 +5,7 @@
  * live endpoint swap. So a failed update leaves the old config serving, untouched.
  */
 import { randomUUID } from "node:crypto";
-import { aiGatewaySchema, legacyRateLimitsSchema, parseWith, tagSchema, type Tag } from "../config/ai-gateway.js";
+import { aiGatewaySchema, legacyRateLimitsSchema, parseWith, tagSchema, type AiGatewayConfig, type Tag } from "../config/ai-gateway.js";
 import { extractCredentials, withStoredCredentials } from "../config/credentials.js";
 import {
   parseEndpointConfig,
@@ -80,6 +80,23 @@ export class EndpointService {
     private readonly log: Logger,
   ) {}
 
+  /**
+   * Checks of an ai_gateway block beyond its shape (e.g. guardrails that need a judge
+   * endpoint); throws a 400 naming the field. Set by the runtime.
+   */
+  aiGatewayCheck: (cfg: AiGatewayConfig, prefix: string) => void = () => {};
+
+  private checkAiGateway(cfg: AiGatewayConfig, prefix: string): AiGatewayConfig {
+    this.aiGatewayCheck(cfg, prefix);
+    return cfg;
+  }
+
+  /** Puts a new ai_gateway on the serving endpoint: one swap, like a config change. */
+  private swapAiGateway(name: string, cfg: AiGatewayConfig): void {
+    const current = this.live.get(name);
+    if (current) this.live.set({ ...current, aiGateway: cfg });
+  }
+
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(fn, fn);
     this.queue = run.catch(() => undefined);
@@ -98,6 +115,7 @@ export class EndpointService {
       const parsed = parseEndpointConfig(stored);
       const r = await this.resolve(parsed, row.id, stored, stored);
       r.live.name = row.name;
+      setAiGateway(r.live, row.ai_gateway);
       this.live.set(r.live);
     } catch (err) {
       const reason = err instanceof GatewayError ? err.message : "its configuration could not be loaded";
@@ -183,7 +201,7 @@ export class EndpointService {
     if (!ENDPOINT_NAME.test(input.name)) throw errors.invalidParameter("name", "name must be 1-63 letters, digits, '-' or '_'.");
     if (input.config === undefined) throw errors.invalidParameter("config", "config is required.");
     const parsed = parseEndpointConfig(input.config);
-    const aiGateway = input.ai_gateway === undefined ? undefined : parseWith(aiGatewaySchema, input.ai_gateway, "ai_gateway");
+    const aiGateway = input.ai_gateway === undefined ? undefined : this.checkAiGateway(parseWith(aiGatewaySchema, input.ai_gateway, "ai_gateway"), "ai_gateway");
     return this.serial(async () => {
       if (await this.row(input.name)) throw errors.alreadyExists(`Endpoint with name '${input.name}' already exists.`);
       const id = randomUUID().replace(/-/g, "");
@@ -212,6 +230,7 @@ export class EndpointService {
         if (/UNIQUE/i.test(String(err))) throw errors.alreadyExists(`Endpoint with name '${input.name}' already exists.`);
         throw err;
       }
+      setAiGateway(r.live, row.ai_gateway);
       this.live.set(r.live);
       return this.view(row);
     });
@@ -237,6 +256,7 @@ export class EndpointService {
       }
       const r = await this.resolve(parsed, row.id, previous, row.creator);
       r.live.name = name;
+      setAiGateway(r.live, row.ai_gateway);
       const next = { ...row, config: JSON.stringify(r.stored), config_version: row.config_version + 1, last_updated_timestamp: Date.now() };
       const keep = [...r.keptCredentialIds, ...r.newCredentials.map((c) => c.id)];
       await this.db.transaction().execute(async (tx) => {
@@ -271,10 +291,11 @@ export class EndpointService {
   }
 
   async putAiGateway(name: string, body: unknown): Promise<JsonObject> {
-    const cfg = parseWith(aiGatewaySchema, body, "");
+    const cfg = this.checkAiGateway(parseWith(aiGatewaySchema, body, ""), "");
     return this.serial(async () => {
       const row = await this.requireRow(name);
       await this.db.updateTable("endpoints").set({ ai_gateway: JSON.stringify(cfg), last_updated_timestamp: Date.now() }).where("id", "=", row.id).execute();
+      this.swapAiGateway(name, cfg);
       return cfg as JsonObject;
     });
   }
@@ -287,6 +308,7 @@ export class EndpointService {
       const current = row.ai_gateway ? (JSON.parse(row.ai_gateway) as JsonObject) : {};
       const next = { ...current, rate_limits: input.rate_limits.map((r) => ({ calls: r.calls, key: r.key ?? "user", renewal_period: r.renewal_period })) };
       await this.db.updateTable("endpoints").set({ ai_gateway: JSON.stringify(next), last_updated_timestamp: Date.now() }).where("id", "=", row.id).execute();
+      this.swapAiGateway(name, parseWith(aiGatewaySchema, next, ""));
       return input as JsonObject;
     });
   }
@@ -426,6 +448,12 @@ function collectRefs(stored: StoredConfig): SecretRef[] {
 }
 
 /** Closes a replaced endpoint's providers once requests in flight have had time to finish. */
+/** The live endpoint's AI gateway config, from the stored JSON (already checked when it was stored). */
+function setAiGateway(live: LiveEndpoint, stored: string | null): void {
+  if (stored) live.aiGateway = JSON.parse(stored) as AiGatewayConfig;
+  else delete live.aiGateway;
+}
+
 async function closeLater(ep: LiveEndpoint | undefined): Promise<void> {
   if (!ep) return;
   await new Promise((r) => setTimeout(r, 60_000).unref());

@@ -3,6 +3,7 @@
  * its credentials resolved, so the hot path does no lookups beyond one Map get. An update
  * swaps the whole entry at once, so a request sees the old config or the new, never a mix.
  */
+import type { AiGatewayConfig } from "../config/ai-gateway.js";
 import type { ModelProvider } from "../providers/provider.js";
 import type { SecretRef } from "../secrets/index.js";
 import type { Task } from "./types.js";
@@ -25,6 +26,8 @@ export interface LiveEndpoint {
   refs: SecretRef[];
   /** Set when the endpoint could not be built (e.g. a secret it needs is gone). */
   unavailable?: string;
+  /** The endpoint's AI gateway config (rate limits, guardrails, usage, inference tables, fallbacks). */
+  aiGateway?: AiGatewayConfig;
 }
 
 /** Weighted choice by `traffic_percentage`; `random` is injectable for tests. */

@@ -1,12 +1,31 @@
 /**
- * The request pipeline: endpoint lookup → request check → traffic split → provider call.
- * AI gateway steps (permissions, rate limits, guardrails, usage, fallbacks) plug in here
- * as steps of one job each. The pipeline returns typed values; the server encodes them.
+ * The request pipeline: endpoint lookup → permission → request check → rate limit →
+ * input guardrails → router (traffic split, fallback) → provider call → output guardrails →
+ * usage / inference record. Each policy step is one small interface (`policies.ts`) with
+ * its own implementation folder; the pipeline only orders them. It returns typed values;
+ * the server encodes them.
  */
+import type { Principal } from "../auth/principal.js";
 import type { CallContext, ChunkStream } from "../providers/provider.js";
-import { errors } from "./errors.js";
-import { pickEntity, type LiveEndpoint, type LiveEndpoints, type LiveEntity } from "./live-endpoints.js";
-import type { AnyChunk, AnyResponse, ChatRequest, CompletionRequest, EmbeddingsRequest, Task } from "./types.js";
+import { errors, GatewayError } from "./errors.js";
+import type { LiveEndpoint, LiveEndpoints, LiveEntity } from "./live-endpoints.js";
+import {
+  allowAll,
+  noGuardrails,
+  noLimits,
+  noRecorder,
+  type Admission,
+  type GuardrailContext,
+  type Guardrails,
+  type QueryAuthorizer,
+  type RateLimiter,
+  type Recorder,
+  type RequestRecord,
+  type Router,
+} from "./policies.js";
+import { TrafficRouter } from "./router.js";
+import { observeStream } from "./stream-observer.js";
+import type { AnyChunk, AnyResponse, ChatRequest, CompletionRequest, EmbeddingsRequest, JsonObject, Task, Usage } from "./types.js";
 import { validateRequest } from "./validate-request.js";
 
 export interface QueryInput {
@@ -14,6 +33,7 @@ export interface QueryInput {
   body: unknown;
   /** The task the route implies (OpenAI routes); undefined on `invocations`, which takes the endpoint's. */
   task?: Task;
+  caller: Principal;
   ctx: CallContext;
 }
 
@@ -21,14 +41,59 @@ export type QueryResult =
   | { kind: "response"; entity: LiveEntity; response: AnyResponse }
   | { kind: "stream"; entity: LiveEntity; chunks: ChunkStream<AnyChunk> };
 
+export interface GatewayPolicies {
+  authorizer: QueryAuthorizer;
+  limiter: RateLimiter;
+  guardrails: Guardrails;
+  router: Router;
+  recorder: Recorder;
+}
+
 const ROUTE_OF_TASK: Record<Task, string> = {
   "llm/v1/chat": "/chat/completions",
   "llm/v1/completions": "/completions",
   "llm/v1/embeddings": "/embeddings",
 };
 
+const NO_ADMISSION: Admission = { settle() {} };
+
+/** Prompt tokens guessed from the request's size, (chars+1)/4, before the model counts them. */
+export function estimateTokens(text: string): number {
+  return Math.floor((text.length + 1) / 4);
+}
+
+function promptText(body: JsonObject): string {
+  const p = body["messages"] ?? body["prompt"] ?? body["input"];
+  return typeof p === "string" ? p : JSON.stringify(p ?? "");
+}
+
+function tokensOf(usage: Usage | undefined): number | undefined {
+  if (!usage) return undefined;
+  return usage.total_tokens ?? (usage.prompt_tokens ?? 0) + (usage.completion_tokens ?? 0);
+}
+
+/** The status a failure answers with (499: the client went away first). */
+function statusOf(err: unknown, ctx: CallContext): { status: number; code: string | undefined } {
+  if (err instanceof GatewayError) return { status: err.status, code: err.kind.code };
+  if (ctx.signal.aborted) return { status: 499, code: "CLIENT_CLOSED" };
+  return { status: 500, code: "INTERNAL" };
+}
+
 export class Gateway {
-  constructor(private readonly live: LiveEndpoints) {}
+  private readonly p: GatewayPolicies;
+
+  constructor(
+    private readonly live: LiveEndpoints,
+    policies: Partial<GatewayPolicies> = {},
+  ) {
+    this.p = {
+      authorizer: policies.authorizer ?? allowAll,
+      limiter: policies.limiter ?? noLimits,
+      guardrails: policies.guardrails ?? noGuardrails,
+      router: policies.router ?? new TrafficRouter(),
+      recorder: policies.recorder ?? noRecorder,
+    };
+  }
 
   /** The serving endpoint by name, or a 404 in Databricks' words. */
   endpoint(name: string): LiveEndpoint {
@@ -38,40 +103,92 @@ export class Gateway {
   }
 
   /** Names and tasks of the endpoints serving now (for `GET /models`). */
-  endpoints(): Array<{ name: string; task: Task }> {
-    return this.live.all().map((e) => ({ name: e.name, task: e.task }));
+  endpoints(): LiveEndpoint[] {
+    return this.live.all();
   }
 
   async query(input: QueryInput): Promise<QueryResult> {
+    const startedAt = Date.now();
     const ep = this.endpoint(input.endpoint);
+    await this.p.authorizer.requireQuery(input.caller, ep);
     if (input.task && input.task !== ep.task) {
       throw errors.badRequest(`Endpoint '${ep.name}' serves ${ep.task}; send this request to ${ROUTE_OF_TASK[ep.task]}.`, "model");
     }
     if (ep.unavailable) throw errors.unavailable(`Endpoint '${ep.name}' is not ready: ${ep.unavailable}`);
-    const body = validateRequest(ep.task, input.body);
+    let body = validateRequest(ep.task, input.body);
     const stream = body["stream"] === true;
-    const entity = pickEntity(ep);
-    const p = entity.provider;
-    const ctx = input.ctx;
-    switch (ep.task) {
-      case "llm/v1/chat": {
-        const req = body as ChatRequest;
-        if (stream && p.chatStream) return { kind: "stream", entity, chunks: await p.chatStream(req, ctx) };
-        if (!p.chat) break;
-        return { kind: "response", entity, response: await p.chat(req, ctx) };
-      }
-      case "llm/v1/completions": {
-        const req = body as CompletionRequest;
-        if (stream && p.completeStream) return { kind: "stream", entity, chunks: await p.completeStream(req, ctx) };
-        if (!p.complete) break;
-        return { kind: "response", entity, response: await p.complete(req, ctx) };
-      }
-      case "llm/v1/embeddings": {
-        if (stream) throw errors.invalidParameter("stream", "Embeddings endpoints do not stream.");
-        if (!p.embed) break;
-        return { kind: "response", entity, response: await p.embed(body as EmbeddingsRequest, ctx) };
+    if (stream && ep.task === "llm/v1/embeddings") throw errors.invalidParameter("stream", "Embeddings endpoints do not stream.");
+    const ai = ep.aiGateway;
+    const clientRequestId = typeof body["client_request_id"] === "string" ? body["client_request_id"] : undefined;
+    const base = { requestId: input.ctx.requestId, clientRequestId, endpoint: ep, caller: input.caller, task: ep.task, startedAt, streamed: stream };
+    const record = (r: Pick<RequestRecord, "entity" | "status" | "errorCode" | "usage" | "request" | "response" | "rateLimited">) =>
+      this.p.recorder.record({ ...base, ...r, latencyMs: Date.now() - startedAt });
+
+    let admission = NO_ADMISSION;
+    const limits = ai?.rate_limits;
+    if (limits?.length) {
+      try {
+        admission = await this.p.limiter.admit({ endpoint: ep, caller: input.caller, limits, estimatedTokens: estimateTokens(promptText(body)) });
+      } catch (err) {
+        const s = statusOf(err, input.ctx);
+        record({ entity: undefined, status: s.status, errorCode: s.code, usage: undefined, request: body, response: undefined, rateLimited: true });
+        throw err;
       }
     }
-    throw errors.badRequest(`Served entity '${entity.name}' cannot answer ${stream ? "streaming " : ""}${ep.task} requests.`);
+
+    const g: GuardrailContext | undefined = ai?.guardrails ? { endpoint: ep, caller: input.caller, task: ep.task, config: ai.guardrails, ctx: input.ctx } : undefined;
+    let entity: LiveEntity | undefined;
+    try {
+      if (g?.config.input) body = await this.p.guardrails.input(g, body);
+      const sent = body;
+      const routed = await this.p.router.route(ep, ai?.fallback_config?.enabled === true, (e) => call(e, ep.task, sent, stream, input.ctx), input.ctx);
+      entity = routed.entity;
+      const value = routed.value;
+      if (value.kind === "response") {
+        const response = g?.config.output ? await this.p.guardrails.output(g, value.response) : value.response;
+        admission.settle(tokensOf(response.usage) ?? estimateTokens(promptText(body)));
+        record({ entity, status: 200, errorCode: undefined, usage: response.usage, request: body, response, rateLimited: false });
+        return { kind: "response", entity, response };
+      }
+      const guarded = g?.config.output ? this.p.guardrails.outputStream(g, value.chunks) : value.chunks;
+      const aggregate = ai?.inference_table_config?.enabled === true || ai?.usage_tracking_config?.enabled === true;
+      const answered = entity;
+      const chunks = observeStream(guarded, aggregate, (end) => {
+        admission.settle(tokensOf(end.usage) ?? estimateTokens(promptText(sent)));
+        const s = end.outcome === "ok" ? { status: 200, code: undefined } : end.outcome === "aborted" ? { status: 499, code: "CLIENT_CLOSED" } : statusOf(end.error, input.ctx);
+        record({ entity: answered, status: s.status, errorCode: s.code, usage: end.usage, request: sent, response: end.response, rateLimited: false });
+      });
+      return { kind: "stream", entity, chunks };
+    } catch (err) {
+      admission.settle(0);
+      const s = statusOf(err, input.ctx);
+      record({ entity, status: s.status, errorCode: s.code, usage: undefined, request: body, response: undefined, rateLimited: false });
+      throw err;
+    }
   }
+}
+
+type Called = { kind: "response"; response: AnyResponse } | { kind: "stream"; chunks: ChunkStream<AnyChunk> };
+
+/** One provider call on one entity. */
+async function call(entity: LiveEntity, task: Task, body: JsonObject, stream: boolean, ctx: CallContext): Promise<Called> {
+  const p = entity.provider;
+  switch (task) {
+    case "llm/v1/chat": {
+      const req = body as ChatRequest;
+      if (stream && p.chatStream) return { kind: "stream", chunks: await p.chatStream(req, ctx) };
+      if (p.chat) return { kind: "response", response: await p.chat(req, ctx) };
+      break;
+    }
+    case "llm/v1/completions": {
+      const req = body as CompletionRequest;
+      if (stream && p.completeStream) return { kind: "stream", chunks: await p.completeStream(req, ctx) };
+      if (p.complete) return { kind: "response", response: await p.complete(req, ctx) };
+      break;
+    }
+    case "llm/v1/embeddings":
+      if (p.embed) return { kind: "response", response: await p.embed(body as EmbeddingsRequest, ctx) };
+      break;
+  }
+  throw errors.badRequest(`Served entity '${entity.name}' cannot answer ${stream ? "streaming " : ""}${task} requests.`);
 }

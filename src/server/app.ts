@@ -6,17 +6,20 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import type { Principal, TokenService } from "../auth/tokens.js";
+import type { Principal } from "../auth/principal.js";
+import type { IdentityService } from "../auth/index.js";
 import type { EndpointService } from "../gateway/endpoint-service.js";
 import { errors } from "../gateway/errors.js";
 import type { Gateway } from "../gateway/pipeline.js";
 import type { SecretService } from "../secrets/index.js";
-import { authenticate } from "./auth.js";
 import { errorBody, familyOf, toGatewayError } from "./errors.js";
 import { endpointRoutes } from "./routes/endpoints.js";
 import { invocationRoutes } from "./routes/invocations.js";
 import { openaiRoutes } from "./routes/openai.js";
 import { secretRoutes } from "./routes/secrets.js";
+import { identityRoutes } from "./routes/identity.js";
+import { usageRoutes } from "./routes/usage.js";
+import type { UsageService } from "../usage/index.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -28,7 +31,8 @@ export interface ServerDeps {
   gateway: Gateway;
   endpoints: EndpointService;
   secrets: SecretService;
-  tokens: TokenService;
+  identity: IdentityService;
+  usage: UsageService;
   logger: Logger;
   /** Largest accepted request body in bytes (default 16 MiB). */
   bodyLimit: number;
@@ -66,7 +70,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.addHook("onRequest", async (request) => {
     const path = request.url.split("?", 1)[0] as string;
     if (PUBLIC_PATHS.has(path) || request.method === "OPTIONS") return;
-    request.principal = await authenticate(deps.tokens, request.headers.authorization);
+    request.principal = await deps.identity.authenticate(request.headers.authorization);
   });
 
   app.setErrorHandler((err, request, reply) => {
@@ -86,5 +90,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   secretRoutes(app, deps.secrets);
   invocationRoutes(app, queryDeps);
   openaiRoutes(app, queryDeps);
+  identityRoutes(app, deps.identity);
+  usageRoutes(app, { usage: deps.usage, access: deps.identity.access });
   return app;
 }

@@ -2,7 +2,7 @@
  * Who is calling: a token as `Authorization: Bearer <token>`, or Basic with the token as
  * the password (`curl -u token:$TOKEN`), as Databricks accepts.
  */
-import type { Principal, TokenService } from "../auth/tokens.js";
+import type { Principal } from "../auth/principal.js";
 import { errors } from "../gateway/errors.js";
 
 /** Pulls the token out of an Authorization header; undefined when there is none. */
@@ -22,10 +22,8 @@ export function tokenFromHeader(header: string | undefined): string | undefined 
   return undefined;
 }
 
-export async function authenticate(tokens: TokenService, header: string | undefined): Promise<Principal> {
-  const token = tokenFromHeader(header);
-  if (!token) throw errors.unauthenticated("Missing credentials: send Authorization: Bearer <token>, or Basic auth with the token as the password.");
-  const principal = await tokens.authenticate(token);
-  if (!principal) throw errors.unauthenticated("Invalid access token.");
-  return principal;
+/** The authenticated caller of a request (set by the auth hook on every non-public route). */
+export function callerOf(request: { principal: Principal | undefined }): Principal {
+  if (!request.principal) throw errors.unauthenticated("Missing credentials.");
+  return request.principal;
 }

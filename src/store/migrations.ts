@@ -3,6 +3,8 @@
  * never edit one that has shipped.
  */
 import { type Kysely, type Migration, type MigrationProvider, sql } from "kysely";
+import { identityMigration } from "./migrations/0002_identity.js";
+import { usageMigration } from "./migrations/0003_usage.js";
 
 const migrations: Record<string, Migration> = {
   "0001_initial": {
@@ -56,6 +58,9 @@ const migrations: Record<string, Migration> = {
     },
   },
 };
+
+migrations["0002_identity"] = identityMigration;
+migrations["0003_usage"] = usageMigration;
 
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {

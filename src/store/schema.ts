@@ -1,7 +1,11 @@
 /**
  * Table types of the store, shared by every backend (SQLite now; PostgreSQL later runs the
  * same Kysely queries). JSON columns hold text; timestamps are Unix milliseconds.
+ * Each feature keeps its own tables in `tables/`.
  */
+import type { IdentityTables } from "./tables/identity.js";
+import type { UsageTables } from "./tables/usage.js";
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -52,7 +56,7 @@ export interface TokenTable {
   expiry_time: number | null;
 }
 
-export interface Database {
+export interface Database extends IdentityTables, UsageTables {
   meta: MetaTable;
   endpoints: EndpointTable;
   endpoint_credentials: EndpointCredentialTable;

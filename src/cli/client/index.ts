@@ -11,12 +11,14 @@ import { CliError, UsageError } from "./errors.js";
 import { resolveIO, type ClientIO, type CommandIO } from "./io.js";
 import { runQuery } from "./query.js";
 import { secretsSubcommand, SECRETS_SUBCOMMANDS } from "./secrets.js";
+import { IDENTITY_COMMANDS, runIdentityCommand } from "./identity.js";
+import { OBSERVABILITY_COMMANDS, runObservabilityCommand } from "./observability.js";
 import { CLIENT_USAGE, ENDPOINTS_USAGE, SECRETS_USAGE } from "./usage.js";
 
 export { CLIENT_USAGE } from "./usage.js";
 export type { ClientIO } from "./io.js";
 
-export const CLIENT_COMMANDS: string[] = ["endpoints", "secrets", "query"];
+export const CLIENT_COMMANDS: string[] = ["endpoints", "secrets", "query", ...IDENTITY_COMMANDS, ...OBSERVABILITY_COMMANDS];
 
 /**
  * Runs `argv` (e.g. `["endpoints", "list", "--host", "http://127.0.0.1:8080"]`) and
@@ -48,6 +50,8 @@ async function dispatch(argv: string[], io: CommandIO): Promise<number> {
     io.out(CLIENT_USAGE);
     return 0;
   }
+  if (command !== undefined && IDENTITY_COMMANDS.includes(command)) return runIdentityCommand(command, rest, io);
+  if (command !== undefined && OBSERVABILITY_COMMANDS.includes(command)) return runObservabilityCommand(command, rest, io);
   switch (command) {
     case "query":
       return runQuery(rest, io);

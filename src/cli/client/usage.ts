@@ -1,4 +1,6 @@
 /** Help texts of the client commands. */
+import { IDENTITY_USAGE_LINES } from "./identity.js";
+import { OBSERVABILITY_USAGE_LINES } from "./observability.js";
 
 const GLOBAL = `Global options (every command):
   --host <url>     gateway URL (env TESSERA_HOST, default http://127.0.0.1:8080;
@@ -58,7 +60,7 @@ export const CLIENT_USAGE = `Client commands (talk to a running gateway):
   tessera endpoints list|get|create|update-config|delete   manage serving endpoints
   tessera secrets create-scope|put|list|delete|delete-scope manage secrets
   tessera query <endpoint> --json '<body>' [--stream]      call an endpoint
-
+${IDENTITY_USAGE_LINES}${OBSERVABILITY_USAGE_LINES}
 Run "tessera <command> --help" for the options of each command.
 
 ${GLOBAL}

@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Gateway } from "../../gateway/pipeline.js";
 import type { Task } from "../../gateway/types.js";
 import { errorBody, toGatewayError, type RouteFamily } from "../errors.js";
+import { callerOf } from "../auth.js";
 import { writeSse } from "../sse.js";
 
 export interface QueryDeps {
@@ -34,6 +35,7 @@ export async function handleQuery(
       endpoint,
       body: request.body,
       ...(task ? { task } : {}),
+      caller: callerOf(request),
       ctx: { signal: ac.signal, requestId: request.id },
     });
   } catch (err) {

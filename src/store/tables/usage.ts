@@ -1,0 +1,2 @@
+/** Tables of usage tracking and inference tables. */
+export type UsageTables = Record<never, never>;
