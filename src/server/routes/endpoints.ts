@@ -18,7 +18,7 @@ export function endpointRoutes(app: FastifyInstance, endpoints: EndpointService)
   app.patch<Named>(`${base}/:name/tags`, async (request) => endpoints.patchTags(request.params.name, request.body));
   app.put<Named>(`${base}/:name/ai-gateway`, async (request) => endpoints.putAiGateway(request.params.name, request.body));
   app.put<Named>(`${base}/:name/rate-limits`, async (request) => endpoints.putRateLimits(request.params.name, request.body));
-  for (const path of ["metrics", "openapi"]) {
+  for (const path of ["openapi"]) {
     app.get<Named>(`${base}/:name/${path}`, async (request) => {
       await endpoints.get(request.params.name);
       throw errors.notImplemented(`GET /api/2.0/serving-endpoints/{name}/${path} is not implemented yet.`);
