@@ -19,7 +19,7 @@ export interface Report {
   settings: string[];
   versions: string[];
   wallSec: number;
-  rows: { mock: SystemResult; bare: SystemResult; tessera: SystemResult; portkey: SystemResult };
+  rows: { mock: SystemResult; bare: SystemResult; tessera: SystemResult; tesseraGoverned: SystemResult; portkey: SystemResult };
 }
 
 const DASH = "—";
@@ -53,7 +53,7 @@ function diff(a: number | undefined, b: number | undefined): string {
 }
 
 export function render(r: Report): string {
-  const all = [r.rows.mock, r.rows.bare, r.rows.tessera, r.rows.portkey];
+  const all = [r.rows.mock, r.rows.bare, r.rows.tessera, r.rows.tesseraGoverned, r.rows.portkey];
   const plain = table(
     ["System", "req/s", "p50 ms", "p99 ms", "CPU %", "requests", "non-2xx", "errors", "peak RSS MB"],
     all.map((s) => [
@@ -85,13 +85,14 @@ export function render(r: Report): string {
       num(s.peakRssMb, 1),
     ]),
   );
-  const { bare, tessera, portkey } = r.rows;
+  const { bare, tessera, tesseraGoverned: governed, portkey } = r.rows;
   const ratios = [
     `- Tessera / bare proxy, non-streaming req/s: **${ratio(tessera.plain?.rps, bare.plain?.rps)}**`,
     `- Tessera / Portkey, non-streaming req/s: **${ratio(tessera.plain?.rps, portkey.plain?.rps)}**`,
     `- TTFB p50, Tessera − bare proxy: **${diff(tessera.ttfb?.ttfbP50, bare.ttfb?.ttfbP50)}** (p99: ${diff(tessera.ttfb?.ttfbP99, bare.ttfb?.ttfbP99)})`,
     `- Streaming req/s: Tessera / bare proxy ${ratio(tessera.stream?.rps, bare.stream?.rps)}, Tessera / Portkey ${ratio(tessera.stream?.rps, portkey.stream?.rps)}`,
     `- TTFB p50, Tessera − Portkey: ${diff(tessera.ttfb?.ttfbP50, portkey.ttfb?.ttfbP50)}`,
+    `- With usage tracking and an endpoint rate limit on (e): non-streaming req/s ${ratio(governed.plain?.rps, bare.plain?.rps)} of the bare proxy (${ratio(governed.plain?.rps, tessera.plain?.rps)} of plain Tessera), streaming ${ratio(governed.stream?.rps, bare.stream?.rps)} of the bare proxy, TTFB p50 ${diff(governed.ttfb?.ttfbP50, bare.ttfb?.ttfbP50)} over it`,
   ];
   const failures = all.filter((s) => s.error !== undefined).map((s) => `- **${s.label} failed:** ${s.error ?? ""}`);
   const m = r.machine;

@@ -19,6 +19,7 @@ import {
   startTessera,
   stopChild,
   type RunningSystem,
+  GOVERNED_AI_GATEWAY,
 } from "./systems.js";
 
 interface Settings {
@@ -100,6 +101,11 @@ async function main(): Promise<number> {
       how: "`node bin/tessera.js serve --host 127.0.0.1 --port <p> --data-dir <fresh tmp dir>` (dist/ from `npm run build`; `TESSERA_ADMIN_TOKEN`, `TESSERA_LOG_LEVEL=warn`), endpoint `bench-chat` (external_model, provider openai, base `http://127.0.0.1:<mock>/v1`), `POST /serving-endpoints/chat/completions`",
       peakRssMb: null,
     },
+    tesseraGoverned: {
+      label: "(e) Tessera + AI gateway",
+      how: "as (c), the endpoint with `ai_gateway: {usage_tracking_config: {enabled: true}, rate_limits: [{calls: 1000000000, key: \"endpoint\", renewal_period: \"minute\"}]}` (usage records written in batches to the SQLite store; the limit is checked on every request but never reached)",
+      peakRssMb: null,
+    },
     portkey: {
       label: "(d) Portkey",
       how: "`node --import ./bench/loopback-only.mjs node_modules/@portkey-ai/gateway/build/start-server.js --port=<p> --headless` (the preload makes its host-less `listen` bind 127.0.0.1), `POST /v1/chat/completions` with `x-portkey-provider: openai`, `x-portkey-custom-host: http://127.0.0.1:<mock>/v1`",
@@ -122,6 +128,7 @@ async function main(): Promise<number> {
       [rows.mock, () => Promise.resolve(mockSys)],
       [rows.bare, () => startBareProxy(mockUrl)],
       [rows.tessera, () => startTessera(mockUrl)],
+      [rows.tesseraGoverned, () => startTessera(mockUrl, GOVERNED_AI_GATEWAY)],
       [rows.portkey, () => startPortkey(mockUrl)],
     ];
     for (const [row, start] of plan) {
@@ -158,7 +165,7 @@ async function main(): Promise<number> {
       platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     },
     settings: [
-      `Order: (a) → (b) → (c) → (d), one at a time; one mock process (\`--no-record\`) serves all of them.`,
+      `Order: (a) → (b) → (c) → (e) → (d), one at a time; one mock process (\`--no-record\`) serves all of them.`,
       `Request: \`{"model":…,"messages":[{"role":"user","content":"Say hello"}],"max_tokens":32}\` (+ \`"stream":true\` in phase 2); model \`gpt-4o-mini\`, or \`bench-chat\` for Tessera.`,
       `Before the load: one chat (must be 200 with a \`chat.completion\` body) and one streamed chat (200, ends in \`data: [DONE]\`).`,
       `Warm-up (not counted): ${s.warmupSec} s non-streaming, then ${Math.max(0.5, s.warmupSec / 2)} s streaming, same connections.`,

@@ -221,7 +221,7 @@ export async function startBareProxy(mockUrl: string): Promise<RunningSystem> {
 }
 
 /** (c) Tessera from dist/, fresh data dir, one external-model endpoint pointing at the mock. */
-export async function startTessera(mockUrl: string): Promise<RunningSystem> {
+export async function startTessera(mockUrl: string, aiGateway?: Record<string, unknown>): Promise<RunningSystem> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "tessera-bench-"));
   tempDirs.push(dataDir);
@@ -231,7 +231,7 @@ export async function startTessera(mockUrl: string): Promise<RunningSystem> {
   });
   const base = `http://${HOST}:${port}`;
   const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
-  await guard(child, () => createEndpoint(child, base, auth, mockUrl));
+  await guard(child, () => createEndpoint(child, base, auth, mockUrl, aiGateway));
   const target: Target = {
     url: `${base}/serving-endpoints/chat/completions`,
     headers: { ...JSON_HEADERS, ...auth },
@@ -240,7 +240,13 @@ export async function startTessera(mockUrl: string): Promise<RunningSystem> {
   return { child, target };
 }
 
-async function createEndpoint(child: Child, base: string, auth: Record<string, string>, mockUrl: string): Promise<void> {
+/** The AI gateway the governed Tessera row runs with: usage tracking and a (never reached) endpoint rate limit. */
+export const GOVERNED_AI_GATEWAY = {
+  usage_tracking_config: { enabled: true },
+  rate_limits: [{ calls: 1_000_000_000, key: "endpoint", renewal_period: "minute" }],
+};
+
+async function createEndpoint(child: Child, base: string, auth: Record<string, string>, mockUrl: string, aiGateway?: Record<string, unknown>): Promise<void> {
   await waitReady(child, () => answers200(`${base}/health`));
   const created = await request(`${base}/api/2.0/serving-endpoints`, {
     method: "POST",
@@ -249,6 +255,7 @@ async function createEndpoint(child: Child, base: string, auth: Record<string, s
     bodyTimeout: 10_000,
     body: JSON.stringify({
       name: "bench-chat",
+      ...(aiGateway ? { ai_gateway: aiGateway } : {}),
       config: {
         served_entities: [
           {
