@@ -123,7 +123,7 @@ export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
     const usage = createUsageService({ db, log });
     // The judge calls go through the gateway the guardrails are part of: bound once it exists.
     const late: { gateway?: Gateway } = {};
-    const guardrails = createGuardrails({ judge: (name, messages, ctx) => judge(late.gateway, name, messages, ctx) });
+    const guardrails = createGuardrails({ judge: (name, messages, ctx) => judge(late.gateway, name, messages, ctx), log });
     endpoints.aiGatewayCheck = (cfg, prefix) => guardrails.checkConfig(cfg, prefix);
     await endpoints.loadAll();
     if (o.configFile) await applyConfigFile(o.configFile, env, secrets, endpoints, log);

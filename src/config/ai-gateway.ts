@@ -22,7 +22,17 @@ const rateLimit = z.strictObject({
 });
 
 export const aiGatewaySchema = z.strictObject({
-  guardrails: z.strictObject({ input: guardrailParams.optional(), output: guardrailParams.optional() }).optional(),
+  guardrails: z
+    .strictObject({
+      input: guardrailParams.optional(),
+      output: guardrailParams.optional(),
+      /**
+       * Tessera extension: the chat endpoint of this gateway that judges `safety` and
+       * `valid_topics` (both need a model; without a judge they are a 400 at config time).
+       */
+      judge_endpoint: z.string().min(1).optional(),
+    })
+    .optional(),
   rate_limits: z.array(rateLimit).optional(),
   usage_tracking_config: z.strictObject({ enabled: z.boolean() }).optional(),
   inference_table_config: z

@@ -115,7 +115,7 @@ export class Gateway {
       throw errors.badRequest(`Endpoint '${ep.name}' serves ${ep.task}; send this request to ${ROUTE_OF_TASK[ep.task]}.`, "model");
     }
     if (ep.unavailable) throw errors.unavailable(`Endpoint '${ep.name}' is not ready: ${ep.unavailable}`);
-    let body = validateRequest(ep.task, input.body);
+    const body = validateRequest(ep.task, input.body);
     const stream = body["stream"] === true;
     if (stream && ep.task === "llm/v1/embeddings") throw errors.invalidParameter("stream", "Embeddings endpoints do not stream.");
     const ai = ep.aiGateway;
@@ -138,34 +138,62 @@ export class Gateway {
 
     const g: GuardrailContext | undefined = ai?.guardrails ? { endpoint: ep, caller: input.caller, task: ep.task, config: ai.guardrails, ctx: input.ctx } : undefined;
     let entity: LiveEntity | undefined;
+    // The body the provider got; undefined while input guardrails have not passed it, so a
+    // blocked request (which may hold the PII it was blocked for) is never recorded.
+    let sent: JsonObject | undefined;
+    // Usage of an answer, kept even when an output guardrail then blocks it: the tokens were spent.
+    let spent: Usage | undefined;
     try {
-      if (g?.config.input) body = await this.p.guardrails.input(g, body);
-      const sent = body;
-      const routed = await this.p.router.route(ep, ai?.fallback_config?.enabled === true, (e) => call(e, ep.task, sent, stream, input.ctx), input.ctx);
+      sent = g?.config.input ? await this.p.guardrails.input(g, body) : body;
+      const req = sent;
+      const routed = await this.p.router.route(ep, ai?.fallback_config?.enabled === true, (e) => call(e, ep.task, req, stream, input.ctx), input.ctx);
       entity = routed.entity;
       const value = routed.value;
       if (value.kind === "response") {
+        spent = value.response.usage;
         const response = g?.config.output ? await this.p.guardrails.output(g, value.response) : value.response;
-        admission.settle(tokensOf(response.usage) ?? estimateTokens(promptText(body)));
-        record({ entity, status: 200, errorCode: undefined, usage: response.usage, request: body, response, rateLimited: false });
+        admission.settle(tokensOf(spent) ?? estimateTokens(promptText(req)));
+        record({ entity, status: 200, errorCode: undefined, usage: spent, request: req, response, rateLimited: false });
         return { kind: "response", entity, response };
       }
-      const guarded = g?.config.output ? this.p.guardrails.outputStream(g, value.chunks) : value.chunks;
+      // Output guardrails hold a stream back until it is checked; waiting for its first chunk
+      // here turns a blocked stream into an ordinary error response instead of a 200 that fails.
+      const guarded = g?.config.output ? await primed(this.p.guardrails.outputStream(g, value.chunks)) : value.chunks;
       const aggregate = ai?.inference_table_config?.enabled === true || ai?.usage_tracking_config?.enabled === true;
       const answered = entity;
       const chunks = observeStream(guarded, aggregate, (end) => {
-        admission.settle(tokensOf(end.usage) ?? estimateTokens(promptText(sent)));
+        admission.settle(tokensOf(end.usage) ?? estimateTokens(promptText(req)));
         const s = end.outcome === "ok" ? { status: 200, code: undefined } : end.outcome === "aborted" ? { status: 499, code: "CLIENT_CLOSED" } : statusOf(end.error, input.ctx);
-        record({ entity: answered, status: s.status, errorCode: s.code, usage: end.usage, request: sent, response: end.response, rateLimited: false });
+        record({ entity: answered, status: s.status, errorCode: s.code, usage: end.usage, request: req, response: end.response, rateLimited: false });
       });
       return { kind: "stream", entity, chunks };
     } catch (err) {
-      admission.settle(0);
+      admission.settle(tokensOf(spent) ?? 0);
       const s = statusOf(err, input.ctx);
-      record({ entity, status: s.status, errorCode: s.code, usage: undefined, request: body, response: undefined, rateLimited: false });
+      record({ entity, status: s.status, errorCode: s.code, usage: spent, request: sent ?? {}, response: undefined, rateLimited: false });
       throw err;
     }
   }
+}
+
+/** The same items, the first one already read (so its failure is thrown here). */
+async function primed<T>(items: AsyncIterable<T>): Promise<AsyncIterable<T>> {
+  const it = items[Symbol.asyncIterator]();
+  const first = await it.next();
+  let handedFirst = false;
+  const view: AsyncIterableIterator<T> = {
+    [Symbol.asyncIterator]: () => view,
+    next() {
+      if (handedFirst) return it.next();
+      handedFirst = true;
+      return Promise.resolve(first);
+    },
+    async return(value?: unknown) {
+      await it.return?.(value);
+      return { done: true, value: undefined };
+    },
+  };
+  return view;
 }
 
 type Called = { kind: "response"; response: AnyResponse } | { kind: "stream"; chunks: ChunkStream<AnyChunk> };
