@@ -1,14 +1,178 @@
 /**
- * The router: which served entity answers. Without fallbacks, the one the traffic split
- * picks. (Fallbacks, retries with backoff and per-entity circuit breakers plug in here.)
+ * The router: which served entity answers a request.
+ *
+ * Without fallbacks: the one the traffic split picks, one attempt — exactly the work of a
+ * bare `call(pickEntity(endpoint))` plus a WeakMap lookup to keep the entity's circuit
+ * breaker informed (no allocation beyond the result object).
+ *
+ * With `ai_gateway.fallback_config.enabled`: the traffic split's pick first, then, after a
+ * retryable failure (`fallback.ts`: 429, 5xx, connect error, time-out), the other served
+ * entities in list order — 0% entities included, since Databricks lets a 0% entity serve
+ * only as a fallback. A fallback to another entity goes at once (it is another upstream,
+ * whose `Retry-After` we have not been told). When the failed entity was the only one that
+ * could be tried, it is tried once more after a short jittered backoff that honours
+ * `Retry-After` (waits capped at `maxRetryAfterMs`; a longer Retry-After is returned to
+ * the client rather than waited for). The last error is returned as the upstream gave it.
+ *
+ * Entities whose circuit breaker is open are skipped; when every entity is open the traffic
+ * split's pick is tried anyway, as failing without trying would be worse. No attempt is
+ * made once the client has gone away.
+ *
+ * Streams: `call` resolves a stream only after the upstream answered 2xx, so a stream that
+ * fails to open falls back like any other request. Failures after that happen while the
+ * chunks are read, outside the router, after bytes may have reached the client — those are
+ * never retried.
  */
 import type { CallContext } from "../providers/provider.js";
-import { pickEntity, type LiveEndpoint } from "./live-endpoints.js";
+import { backoffDelay, parseRetryAfter, sleep, type BackoffOptions } from "./backoff.js";
+import { Breakers, DEFAULT_BREAKER, type BreakerOptions, type BreakerState } from "./circuit-breaker.js";
+import { GatewayError } from "./errors.js";
+import { isRetryable, isRetryableOnSameEntity } from "./fallback.js";
+import { pickEntity, type LiveEndpoint, type LiveEntity } from "./live-endpoints.js";
 import type { EntityCall, Router } from "./policies.js";
 
+export interface RetryOptions {
+  /** Try the same entity once more when it was the only one that could be tried. */
+  sameEntity: boolean;
+  /** The longest `Retry-After` the router waits for before that retry. */
+  maxRetryAfterMs: number;
+  /** The backoff of that retry when the upstream gave no `Retry-After`. */
+  backoff: BackoffOptions;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { sameEntity: true, maxRetryAfterMs: 2_000, backoff: { baseMs: 250, maxMs: 2_000 } };
+
+/** What the router did besides the plain path, for logs and metrics. */
+export type RouterEvent =
+  | { type: "fallback"; endpoint: LiveEndpoint; from: LiveEntity; to: LiveEntity; error: GatewayError }
+  | { type: "retry"; endpoint: LiveEndpoint; entity: LiveEntity; error: GatewayError; delayMs: number }
+  | { type: "skipped"; endpoint: LiveEndpoint; entity: LiveEntity }
+  | { type: "breaker-open"; endpoint: LiveEndpoint; entity: LiveEntity };
+
+export interface RouterOptions {
+  breaker?: Partial<BreakerOptions>;
+  retry?: Partial<RetryOptions>;
+  /** Clock, random source and sleep, injectable for tests. */
+  now?: () => number;
+  random?: () => number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Told about fallbacks, retries, skipped entities and breakers that open; must not throw. */
+  onEvent?: (e: RouterEvent) => void;
+}
+
 export class TrafficRouter implements Router {
-  async route<T>(endpoint: LiveEndpoint, _fallback: boolean, call: EntityCall<T>, _ctx: CallContext) {
-    const entity = pickEntity(endpoint);
-    return { entity, value: await call(entity) };
+  private readonly breakers: Breakers;
+  private readonly retry: RetryOptions;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  private readonly onEvent: ((e: RouterEvent) => void) | undefined;
+
+  constructor(opts: RouterOptions = {}) {
+    this.breakers = new Breakers({ ...DEFAULT_BREAKER, ...opts.breaker });
+    this.retry = { ...DEFAULT_RETRY, ...opts.retry };
+    this.now = opts.now ?? Date.now;
+    this.random = opts.random ?? Math.random;
+    this.sleep = opts.sleep ?? sleep;
+    this.onEvent = opts.onEvent;
+  }
+
+  /** An entity's breaker state (closed when it never failed), e.g. for metrics. */
+  breakerState(entity: LiveEntity): BreakerState {
+    return this.breakers.stateOf(entity, this.now());
+  }
+
+  async route<T>(endpoint: LiveEndpoint, fallback: boolean, call: EntityCall<T>, ctx: CallContext): Promise<{ entity: LiveEntity; value: T }> {
+    if (fallback) return this.routeWithFallback(endpoint, call, ctx);
+    const entity = pickEntity(endpoint, this.random);
+    try {
+      const value = await call(entity);
+      this.breakers.peek(entity)?.succeeded();
+      return { entity, value };
+    } catch (err) {
+      this.noteFailure(endpoint, entity, err, ctx);
+      throw err;
+    }
+  }
+
+  private async routeWithFallback<T>(endpoint: LiveEndpoint, call: EntityCall<T>, ctx: CallContext): Promise<{ entity: LiveEntity; value: T }> {
+    const pick = pickEntity(endpoint, this.random);
+    const list = endpoint.entities;
+    let lastError: unknown;
+    let lastTried: LiveEntity | undefined;
+    let tried = 0;
+    // -1 is the traffic split's pick; then the list in order, without the pick.
+    for (let i = -1; i < list.length; i++) {
+      const entity = i < 0 ? pick : (list[i] as LiveEntity);
+      if (i >= 0 && entity === pick) continue;
+      const breaker = this.breakers.peek(entity);
+      if (breaker && !breaker.tryAcquire(this.now())) {
+        this.onEvent?.({ type: "skipped", endpoint, entity });
+        continue;
+      }
+      if (lastTried && lastError instanceof GatewayError) this.onEvent?.({ type: "fallback", endpoint, from: lastTried, to: entity, error: lastError });
+      tried++;
+      try {
+        const value = await call(entity);
+        this.breakers.peek(entity)?.succeeded();
+        return { entity, value };
+      } catch (err) {
+        this.noteFailure(endpoint, entity, err, ctx);
+        if (ctx.signal.aborted || !isRetryable(err)) throw err;
+        lastError = err;
+        lastTried = entity;
+      }
+    }
+    if (tried === 0) {
+      // Every entity's breaker is open: trying the pick beats failing without trying.
+      try {
+        const value = await call(pick);
+        this.breakers.peek(pick)?.succeeded();
+        return { entity: pick, value };
+      } catch (err) {
+        this.noteFailure(endpoint, pick, err, ctx);
+        throw err;
+      }
+    }
+    if (tried === 1 && lastTried) return this.retrySame(endpoint, lastTried, lastError, call, ctx);
+    throw lastError;
+  }
+
+  /** The one retry of the only entity that could be tried, or its error when a retry would not help. */
+  private async retrySame<T>(endpoint: LiveEndpoint, entity: LiveEntity, error: unknown, call: EntityCall<T>, ctx: CallContext): Promise<{ entity: LiveEntity; value: T }> {
+    if (!this.retry.sameEntity || !isRetryableOnSameEntity(error)) throw error;
+    if (this.breakers.stateOf(entity, this.now()) !== "closed") throw error;
+    const retryAfter = parseRetryAfter(error.retryAfter, this.now());
+    if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) throw error;
+    const delayMs = Math.min(this.retry.maxRetryAfterMs, Math.max(retryAfter ?? 0, backoffDelay(0, this.retry.backoff, this.random)));
+    this.onEvent?.({ type: "retry", endpoint, entity, error, delayMs });
+    await this.sleep(delayMs, ctx.signal);
+    if (ctx.signal.aborted) throw ctx.signal.reason ?? error;
+    try {
+      const value = await call(entity);
+      this.breakers.peek(entity)?.succeeded();
+      return { entity, value };
+    } catch (err) {
+      this.noteFailure(endpoint, entity, err, ctx);
+      throw err;
+    }
+  }
+
+  /** Tells the entity's breaker how an attempt failed (off the success path). */
+  private noteFailure(endpoint: LiveEndpoint, entity: LiveEntity, err: unknown, ctx: CallContext): void {
+    if (ctx.signal.aborted || !(err instanceof GatewayError)) {
+      this.breakers.peek(entity)?.released();
+      return;
+    }
+    if (!isRetryable(err)) {
+      // The upstream answered (a 4xx about the request or the entity's config): it is up.
+      this.breakers.peek(entity)?.succeeded();
+      return;
+    }
+    const now = this.now();
+    const breaker = this.breakers.of(entity);
+    const wasOpen = breaker.stateAt(now) === "open";
+    breaker.failed(now, parseRetryAfter(err.retryAfter, now));
+    if (!wasOpen && breaker.stateAt(now) === "open") this.onEvent?.({ type: "breaker-open", endpoint, entity });
   }
 }
