@@ -119,7 +119,7 @@ export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
     const live = new LiveEndpoints();
     const endpoints = new EndpointService(db, secrets, live, log);
     secrets.setListener(endpoints);
-    const limiter = await createRateLimiter({ redisUrl: o.redisUrl ?? env["TESSERA_REDIS_URL"], log });
+    const limiter = await createRateLimiter({ redisUrl: o.redisUrl ?? env["TESSERA_REDIS_URL"], log, env });
     const usage = createUsageService({ db, log });
     // The judge calls go through the gateway the guardrails are part of: bound once it exists.
     const late: { gateway?: Gateway } = {};

@@ -1,11 +1,13 @@
 /**
- * Access tokens. Only their SHA-256 hashes are stored; the value is shown once, when it
- * is made. Lookups on the hot path hit an in-memory cache of known hashes.
+ * Personal access tokens. Only their SHA-256 hashes are stored; the value is shown once,
+ * when it is made. Lookups on the hot path hit an in-memory cache of known hashes, which
+ * maps a token to its owner's id only: the owner is resolved in the directory on every
+ * request, so a deactivated owner is refused at once. Deleting a token evicts it here; other
+ * replicas drop their caches when they see the identity version change (`sync.ts`).
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
-import type { Db } from "../store/index.js";
-
-import { BOOTSTRAP_ADMIN, type Principal } from "./principal.js";
+import { createHash, randomBytes } from "node:crypto";
+import type { Db, TokenTable } from "../store/index.js";
+import { ADMIN_ID } from "./directory.js";
 
 export function hashToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
@@ -16,10 +18,26 @@ export function newTokenValue(): string {
   return `tsr_${randomBytes(32).toString("base64url")}`;
 }
 
+/** Longest lifetime of a cache entry; an expiry time is honoured to the millisecond anyway. */
 const CACHE_MS = 30_000;
+const MISS_MS = 5_000;
+const MAX_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
+
+export type TokenRow = Omit<TokenTable, "token_hash">;
+
+interface Cached {
+  /** Empty for a hash that matched no token. */
+  tokenId: string;
+  ownerId: string;
+  expiry: number | null;
+  until: number;
+}
 
 export class TokenService {
-  private readonly cache = new Map<string, { principal: Principal | undefined; until: number }>();
+  private readonly cache = new Map<string, Cached>();
+  private readonly hashOf = new Map<string, string>();
+  /** Bumped on every eviction: a lookup that read the store before it must not cache what it read. */
+  private generation = 0;
 
   constructor(private readonly db: Db) {}
 
@@ -35,35 +53,103 @@ export class TokenService {
       await this.db.deleteFrom("tokens").where("id", "=", "admin-env").execute();
       await this.db
         .insertInto("tokens")
-        .values({ id: "admin-env", token_hash: hash, principal: "admin", comment: "TESSERA_ADMIN_TOKEN", creation_time: Date.now(), expiry_time: null })
+        .values({ id: "admin-env", token_hash: hash, principal: ADMIN_ID, created_by: ADMIN_ID, comment: "TESSERA_ADMIN_TOKEN", creation_time: Date.now(), expiry_time: null })
         .onConflict((oc) => oc.column("token_hash").doNothing())
         .execute();
-      this.cache.clear();
+      this.clearCache();
       return {};
     }
-    const any = await this.db.selectFrom("tokens").select("id").where("principal", "=", "admin").executeTakeFirst();
+    const any = await this.db.selectFrom("tokens").select("id").where("principal", "=", ADMIN_ID).executeTakeFirst();
     if (any) return {};
-    const token = newTokenValue();
-    await this.db
-      .insertInto("tokens")
-      .values({ id: randomUUID(), token_hash: hashToken(token), principal: "admin", comment: "generated at first start", creation_time: Date.now(), expiry_time: null })
-      .execute();
-    return { generated: token };
+    const { value } = await this.create({ ownerId: ADMIN_ID, createdBy: ADMIN_ID, comment: "generated at first start" });
+    return { generated: value };
   }
 
-  /** The principal a token belongs to, or undefined for an unknown or expired token. */
-  async authenticate(token: string): Promise<Principal | undefined> {
+  /** Makes a token; the value is returned here and nowhere else, ever. */
+  async create(o: { ownerId: string; createdBy: string; lifetimeSeconds?: number | undefined; comment?: string | undefined }): Promise<{ value: string; row: TokenRow }> {
+    const value = newTokenValue();
+    const now = Date.now();
+    const lifetime = o.lifetimeSeconds && o.lifetimeSeconds > 0 ? Math.min(o.lifetimeSeconds, MAX_LIFETIME_SECONDS) : undefined;
+    const row: TokenRow = {
+      id: randomBytes(32).toString("hex"),
+      principal: o.ownerId,
+      created_by: o.createdBy,
+      comment: o.comment ?? null,
+      creation_time: now,
+      expiry_time: lifetime ? now + lifetime * 1000 : null,
+    };
+    await this.db.insertInto("tokens").values({ ...row, token_hash: hashToken(value) }).execute();
+    return { value, row };
+  }
+
+  async list(filter: { ownerId?: string; createdBy?: string } = {}): Promise<TokenRow[]> {
+    let q = this.db.selectFrom("tokens").select(["id", "principal", "created_by", "comment", "creation_time", "expiry_time"]).orderBy("creation_time");
+    if (filter.ownerId !== undefined) q = q.where("principal", "=", filter.ownerId);
+    if (filter.createdBy !== undefined) q = q.where("created_by", "=", filter.createdBy);
+    const rows = await q.execute();
+    return rows.map((r) => ({ ...r, creation_time: Number(r.creation_time), expiry_time: r.expiry_time === null ? null : Number(r.expiry_time) }));
+  }
+
+  async get(id: string): Promise<TokenRow | undefined> {
+    const r = await this.db.selectFrom("tokens").select(["id", "principal", "created_by", "comment", "creation_time", "expiry_time"]).where("id", "=", id).executeTakeFirst();
+    return r && { ...r, creation_time: Number(r.creation_time), expiry_time: r.expiry_time === null ? null : Number(r.expiry_time) };
+  }
+
+  /** Deletes a token; it stops working at once. False when there was none. */
+  async delete(id: string): Promise<boolean> {
+    const res = await this.db.deleteFrom("tokens").where("id", "=", id).executeTakeFirst();
+    this.evict(id);
+    return Number(res.numDeletedRows) > 0;
+  }
+
+  /** Drops a token from the cache (its row is gone or going). */
+  evict(id: string): void {
+    this.generation++;
+    const hash = this.hashOf.get(id);
+    if (hash !== undefined) this.cache.delete(hash);
+    this.hashOf.delete(id);
+  }
+
+  /** Drops every cached token of an owner (after the owner was deleted). */
+  evictOwner(ownerId: string): void {
+    this.generation++;
+    for (const [hash, c] of this.cache) {
+      if (c.ownerId === ownerId) {
+        this.cache.delete(hash);
+        this.hashOf.delete(c.tokenId);
+      }
+    }
+  }
+
+  clearCache(): void {
+    this.generation++;
+    this.cache.clear();
+    this.hashOf.clear();
+  }
+
+  /** The token's id and owner's id, or undefined for an unknown or expired token. */
+  async lookup(token: string): Promise<{ tokenId: string; ownerId: string } | undefined> {
     const hash = hashToken(token);
     const now = Date.now();
     const hit = this.cache.get(hash);
-    if (hit && hit.until > now) return hit.principal;
-    const row = await this.db.selectFrom("tokens").select(["id", "principal", "expiry_time", "token_hash"]).where("token_hash", "=", hash).executeTakeFirst();
-    let principal: Principal | undefined;
-    if (row && timingSafeEqual(Buffer.from(row.token_hash), Buffer.from(hash)) && (row.expiry_time === null || Number(row.expiry_time) > now)) {
-      principal = { ...BOOTSTRAP_ADMIN, tokenId: row.id };
+    if (hit && hit.until > now) {
+      if (hit.tokenId === "" || (hit.expiry !== null && hit.expiry <= now)) return undefined;
+      return { tokenId: hit.tokenId, ownerId: hit.ownerId };
     }
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(hash, { principal, until: now + CACHE_MS });
-    return principal;
+    const generation = this.generation;
+    const row = await this.db.selectFrom("tokens").select(["id", "principal", "expiry_time"]).where("token_hash", "=", hash).executeTakeFirst();
+    const expiry = row?.expiry_time === null || row === undefined ? null : Number(row.expiry_time);
+    const found = row && (expiry === null || expiry > now) ? { tokenId: row.id, ownerId: row.principal } : undefined;
+    // An eviction while the store was read: what was read may be gone already, so it is not cached.
+    if (generation !== this.generation) return found;
+    if (this.cache.size > 10_000) this.clearCache();
+    if (row) {
+      this.cache.set(hash, { tokenId: row.id, ownerId: row.principal, expiry, until: now + CACHE_MS });
+      this.hashOf.set(row.id, hash);
+    } else {
+      // Unknown tokens are remembered briefly too, so a client retrying a bad token costs no query.
+      this.cache.set(hash, { tokenId: "", ownerId: "", expiry: null, until: now + MISS_MS });
+    }
+    return found;
   }
 }

@@ -59,6 +59,25 @@ function storedCredentialIds(stored: StoredConfig | undefined): Map<string, stri
   return out;
 }
 
+/**
+ * Who is changing or reading endpoints, as the control plane needs to know: the name recorded
+ * as creator, the permission shown on each endpoint (and which ones are listed at all), and
+ * whether a secret scope may be used in a config (a reference to `{{secrets/s/k}}` needs READ
+ * on `s`, else a config could send the secret to a server its author chose).
+ */
+export interface Actor {
+  name: string;
+  /** The actor's permission level on an endpoint (by id); undefined: it cannot view it. */
+  levelOf(endpointId: string): string | undefined;
+  /** Throws (403 naming the scope) unless the actor may use secrets of `scope` in a config. */
+  requireSecretRead(scope: string, field: string): void;
+}
+
+/** The gateway itself (e.g. the config file): may do anything. */
+export function trustedActor(name: string): Actor {
+  return { name, levelOf: () => "CAN_MANAGE", requireSecretRead() {} };
+}
+
 const createSchema = z.object({
   name: z.string(),
   config: z.unknown(),
@@ -113,7 +132,7 @@ export class EndpointService {
     const stored = JSON.parse(row.config) as StoredConfig;
     try {
       const parsed = parseEndpointConfig(stored);
-      const r = await this.resolve(parsed, row.id, stored, stored);
+      const r = await this.resolve(parsed, row.id, stored, undefined);
       r.live.name = row.name;
       setAiGateway(r.live, row.ai_gateway);
       this.live.set(r.live);
@@ -130,7 +149,7 @@ export class EndpointService {
    * sealed into new rows (written by the caller's transaction); `$credential` ids and the
    * redacted marker are honoured only for credentials this endpoint already owns.
    */
-  private async resolve(parsed: ParsedConfig, endpointId: string, previous: StoredConfig | undefined, creator: StoredConfig | string): Promise<Resolved> {
+  private async resolve(parsed: ParsedConfig, endpointId: string, previous: StoredConfig | undefined, actor: Actor | undefined): Promise<Resolved> {
     const owned = storedCredentialIds(previous);
     const ownedIds = new Set(owned.values());
     const newCredentials: Resolved["newCredentials"] = [];
@@ -146,6 +165,7 @@ export class EndpointService {
       for (const [path, cred] of e.credentials) {
         const field = `${at}.${path}`;
         if (cred.kind === "ref") {
+          actor?.requireSecretRead(cred.ref.scope, field);
           const value = await this.secrets.value(cred.ref.scope, cred.ref.key);
           if (value === undefined) throw errors.invalidParameter(field, `${field} refers to secret ${cred.ref.scope}/${cred.ref.key}, which does not exist.`);
           values.set(path, value);
@@ -183,7 +203,7 @@ export class EndpointService {
           task: e.task,
           [e.definition.configKey]: withStoredCredentials(e.rest, storedCreds),
         },
-        creator: prev?.creator ?? (typeof creator === "string" ? creator : "unknown"),
+        creator: prev?.creator ?? actor?.name ?? "unknown",
         creation_timestamp: prev?.creation_timestamp ?? now,
       });
     }
@@ -196,7 +216,8 @@ export class EndpointService {
     };
   }
 
-  async create(body: unknown, creator: string): Promise<JsonObject> {
+  async create(body: unknown, actor: Actor): Promise<JsonObject> {
+    const creator = actor.name;
     const input = parseWith(createSchema, body, "");
     if (!ENDPOINT_NAME.test(input.name)) throw errors.invalidParameter("name", "name must be 1-63 letters, digits, '-' or '_'.");
     if (input.config === undefined) throw errors.invalidParameter("config", "config is required.");
@@ -205,7 +226,7 @@ export class EndpointService {
     return this.serial(async () => {
       if (await this.row(input.name)) throw errors.alreadyExists(`Endpoint with name '${input.name}' already exists.`);
       const id = randomUUID().replace(/-/g, "");
-      const r = await this.resolve(parsed, id, undefined, creator);
+      const r = await this.resolve(parsed, id, undefined, actor);
       r.live.name = input.name;
       const now = Date.now();
       const row: EndpointTable = {
@@ -232,20 +253,31 @@ export class EndpointService {
       }
       setAiGateway(r.live, row.ai_gateway);
       this.live.set(r.live);
-      return this.view(row);
+      // The creator manages what it created (the caller records the grant).
+      return this.view(row, "CAN_MANAGE");
     });
   }
 
-  async get(name: string): Promise<JsonObject> {
-    return this.view(await this.requireRow(name));
+  /** An endpoint the actor can view; one it cannot is answered like one that does not exist. */
+  async get(name: string, actor: Actor): Promise<JsonObject> {
+    const row = await this.requireRow(name);
+    const level = actor.levelOf(row.id);
+    if (level === undefined) throw errors.notFound(`Endpoint with name '${name}' does not exist.`);
+    return this.view(row, level);
   }
 
-  async list(): Promise<JsonObject[]> {
+  /** The endpoints the actor can view. */
+  async list(actor: Actor): Promise<JsonObject[]> {
     const rows = await this.db.selectFrom("endpoints").selectAll().orderBy("name").execute();
-    return rows.map((r) => this.view(r));
+    const out: JsonObject[] = [];
+    for (const r of rows) {
+      const level = actor.levelOf(r.id);
+      if (level !== undefined) out.push(this.view(r, level));
+    }
+    return out;
   }
 
-  async updateConfig(name: string, body: unknown): Promise<JsonObject> {
+  async updateConfig(name: string, body: unknown, actor: Actor): Promise<JsonObject> {
     const parsed = parseEndpointConfig(body);
     return this.serial(async () => {
       const row = await this.requireRow(name);
@@ -254,7 +286,7 @@ export class EndpointService {
       if (task && parsed.task !== task) {
         throw errors.invalidParameter("served_entities", `served_entities must keep the endpoint's task ${task}.`);
       }
-      const r = await this.resolve(parsed, row.id, previous, row.creator);
+      const r = await this.resolve(parsed, row.id, previous, actor);
       r.live.name = name;
       setAiGateway(r.live, row.ai_gateway);
       const next = { ...row, config: JSON.stringify(r.stored), config_version: row.config_version + 1, last_updated_timestamp: Date.now() };
@@ -272,7 +304,7 @@ export class EndpointService {
       });
       const old = this.live.set(r.live);
       void closeLater(old);
-      return this.view(next);
+      return this.view(next, actor.levelOf(row.id) ?? "CAN_MANAGE");
     });
   }
 
@@ -306,7 +338,7 @@ export class EndpointService {
     return this.serial(async () => {
       const row = await this.requireRow(name);
       const current = row.ai_gateway ? (JSON.parse(row.ai_gateway) as JsonObject) : {};
-      const next = { ...current, rate_limits: input.rate_limits.map((r) => ({ calls: r.calls, key: r.key ?? "user", renewal_period: r.renewal_period })) };
+      const next = { ...current, rate_limits: input.rate_limits.map((r) => ({ calls: r.calls, key: r.key ?? "endpoint", renewal_period: r.renewal_period })) };
       await this.db.updateTable("endpoints").set({ ai_gateway: JSON.stringify(next), last_updated_timestamp: Date.now() }).where("id", "=", row.id).execute();
       this.swapAiGateway(name, parseWith(aiGatewaySchema, next, ""));
       return input as JsonObject;
@@ -331,14 +363,15 @@ export class EndpointService {
   async ensure(body: unknown, creator: string): Promise<"created" | "updated" | "unchanged"> {
     const input = parseWith(createSchema, body, "");
     const row = await this.row(input.name);
+    const actor = trustedActor(creator);
     if (!row) {
-      await this.create(body, creator);
+      await this.create(body, actor);
       return "created";
     }
     let changed = false;
     const parsed = parseEndpointConfig(input.config);
     if (!(await this.sameConfig(JSON.parse(row.config) as StoredConfig, parsed))) {
-      await this.updateConfig(input.name, input.config);
+      await this.updateConfig(input.name, input.config, actor);
       changed = true;
     }
     if (input.ai_gateway !== undefined && JSON.stringify(parseWith(aiGatewaySchema, input.ai_gateway, "ai_gateway")) !== (row.ai_gateway ?? "")) {
@@ -411,7 +444,7 @@ export class EndpointService {
   }
 
   /** The Databricks `ServingEndpointDetailed` shape. */
-  private view(row: EndpointTable): JsonObject {
+  private view(row: EndpointTable, permissionLevel: string): JsonObject {
     const stored = JSON.parse(row.config) as StoredConfig;
     const live = this.live.get(row.name);
     const out: JsonObject = {
@@ -425,7 +458,7 @@ export class EndpointService {
       tags: JSON.parse(row.tags) as Tag[],
       state: { ready: live && !live.unavailable ? "READY" : "NOT_READY", config_update: "NOT_UPDATING" },
       config: renderConfig(stored, row.config_version),
-      permission_level: "CAN_MANAGE",
+      permission_level: permissionLevel,
       route_optimized: row.route_optimized === 1,
     };
     if (row.description !== null) out["description"] = row.description;

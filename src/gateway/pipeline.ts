@@ -67,6 +67,16 @@ function promptText(body: JsonObject): string {
   return typeof p === "string" ? p : JSON.stringify(p ?? "");
 }
 
+/**
+ * What a request is reserved up front against a token limit: its prompt, guessed from its
+ * size, plus the most it may generate when it says (`max_tokens`), so that a burst of
+ * requests cannot overshoot a token limit by more than the estimate's error.
+ */
+function upFrontTokens(body: JsonObject): number {
+  const max = body["max_tokens"] ?? body["max_completion_tokens"];
+  return estimateTokens(promptText(body)) + (typeof max === "number" && max > 0 ? max : 0);
+}
+
 function tokensOf(usage: Usage | undefined): number | undefined {
   if (!usage) return undefined;
   return usage.total_tokens ?? (usage.prompt_tokens ?? 0) + (usage.completion_tokens ?? 0);
@@ -128,7 +138,7 @@ export class Gateway {
     const limits = ai?.rate_limits;
     if (limits?.length) {
       try {
-        admission = await this.p.limiter.admit({ endpoint: ep, caller: input.caller, limits, estimatedTokens: estimateTokens(promptText(body)) });
+        admission = await this.p.limiter.admit({ endpoint: ep, caller: input.caller, limits, estimatedTokens: upFrontTokens(body) });
       } catch (err) {
         const s = statusOf(err, input.ctx);
         record({ entity: undefined, status: s.status, errorCode: s.code, usage: undefined, request: body, response: undefined, rateLimited: true });

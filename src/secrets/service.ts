@@ -77,6 +77,10 @@ export class SecretService {
     });
   }
 
+  async hasScope(scope: string): Promise<boolean> {
+    return (await this.db.selectFrom("secret_scopes").select("name").where("name", "=", scope).executeTakeFirst()) !== undefined;
+  }
+
   async listScopes(): Promise<Array<{ name: string; backend_type: string }>> {
     return this.db.selectFrom("secret_scopes").select(["name", "backend_type"]).orderBy("name").execute();
   }
@@ -131,6 +135,28 @@ export class SecretService {
   async value(scope: string, key: string): Promise<string | undefined> {
     const row = await this.db.selectFrom("secrets").select("ciphertext").where("scope", "=", scope).where("key", "=", key).executeTakeFirst();
     return row ? this.cipher.decrypt(row.ciphertext, `secret:${scope}/${key}`) : undefined;
+  }
+
+  /**
+   * A value of the gateway's own kept encrypted in `meta` (e.g. the OAuth signing key):
+   * read back, or made by `create` and stored on first use. Survives restarts with the
+   * master key, like every secret; never returned by a route.
+   */
+  async sealedSetting(name: string, create: () => string): Promise<string> {
+    const key = `sealed:${name}`;
+    const read = () => this.db.selectFrom("meta").select("value").where("key", "=", key).executeTakeFirst();
+    let row = await read();
+    if (!row) {
+      await this.db
+        .insertInto("meta")
+        .values({ key, value: this.cipher.encrypt(create(), key) })
+        .onConflict((oc) => oc.column("key").doNothing())
+        .execute();
+      // Another process may have stored one first: the stored value wins.
+      row = await read();
+    }
+    if (!row) throw new Error(`could not store ${name}`);
+    return this.cipher.decrypt(row.value, key);
   }
 
   /** Encrypts an endpoint-owned credential; returns its id and the row to insert. */

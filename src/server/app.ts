@@ -17,7 +17,7 @@ import { endpointRoutes } from "./routes/endpoints.js";
 import { invocationRoutes } from "./routes/invocations.js";
 import { openaiRoutes } from "./routes/openai.js";
 import { secretRoutes } from "./routes/secrets.js";
-import { identityRoutes } from "./routes/identity.js";
+import { identityRoutes, OAUTH_PUBLIC_PATHS } from "./routes/identity.js";
 import { usageRoutes } from "./routes/usage.js";
 import type { UsageService } from "../usage/index.js";
 
@@ -40,7 +40,8 @@ export interface ServerDeps {
 
 export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
 
-const PUBLIC_PATHS = new Set(["/health"]);
+/** Paths that need no token: health, and the OAuth token endpoint and discovery documents. */
+const PUBLIC_PATHS = new Set(["/health", ...OAUTH_PUBLIC_PATHS]);
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({
@@ -86,11 +87,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   app.get("/health", async () => ({ status: "ok" }));
   const queryDeps = { gateway: deps.gateway, bodyLimit: deps.bodyLimit };
-  endpointRoutes(app, deps.endpoints);
-  secretRoutes(app, deps.secrets);
+  endpointRoutes(app, deps.endpoints, deps.identity);
+  secretRoutes(app, deps.secrets, deps.identity);
   invocationRoutes(app, queryDeps);
-  openaiRoutes(app, queryDeps);
-  identityRoutes(app, deps.identity);
+  openaiRoutes(app, queryDeps, deps.identity.access);
+  identityRoutes(app, deps.identity, deps.secrets);
   usageRoutes(app, { usage: deps.usage, access: deps.identity.access });
   return app;
 }

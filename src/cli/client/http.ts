@@ -6,7 +6,7 @@
 import { ApiError, CliError, ConnectionError, networkReason } from "./errors.js";
 import { isRecord, stringField } from "./json.js";
 
-export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 const USER_AGENT = "tessera-cli";
 

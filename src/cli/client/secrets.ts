@@ -7,6 +7,7 @@ import type { CommandIO } from "./io.js";
 import { arrayField, isRecord, prettyJson, stringField } from "./json.js";
 import { formatTimestamp, renderTable } from "./table.js";
 import { SECRETS_HINT, SECRETS_USAGE } from "./usage.js";
+import { secretAclsCommand } from "./secret-acls-cli.js";
 
 const BASE = "/api/2.0/secrets";
 
@@ -18,6 +19,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   list,
   delete: remove,
   "delete-scope": deleteScope,
+  acls: secretAclsCommand,
 };
 
 export function secretsSubcommand(name: string): Subcommand | undefined {

@@ -3,6 +3,8 @@
  * `/serving-endpoints` (what the Databricks SDK's OpenAI client uses) and `/v1`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { AccessControl } from "../../auth/index.js";
+import { callerOf } from "../auth.js";
 import { errors } from "../../gateway/errors.js";
 import type { Task } from "../../gateway/types.js";
 import { handleQuery, type QueryDeps } from "./query.js";
@@ -20,19 +22,22 @@ function endpointOf(request: FastifyRequest): string {
   return model;
 }
 
-export function openaiRoutes(app: FastifyInstance, deps: QueryDeps): void {
+export function openaiRoutes(app: FastifyInstance, deps: QueryDeps, access: Pick<AccessControl, "endpointLevel">): void {
   for (const prefix of ["/serving-endpoints", "/v1"]) {
     for (const [path, task] of ROUTES) {
       app.post(prefix + path, (request: FastifyRequest, reply: FastifyReply) =>
         handleQuery(deps, request, reply, endpointOf(request), "openai", task),
       );
     }
-    app.get(prefix + "/models", async () => ({
-      object: "list",
-      data: deps.gateway
+    // Only the endpoints the caller can view are listed.
+    app.get(prefix + "/models", async (request) => {
+      const caller = callerOf(request);
+      const data = deps.gateway
         .endpoints()
+        .filter((e) => access.endpointLevel(caller, e.id) !== undefined)
         .sort((a, b) => a.name.localeCompare(b.name))
-        .map((e) => ({ id: e.name, object: "model", created: 0, owned_by: "tessera", task: e.task })),
-    }));
+        .map((e) => ({ id: e.name, object: "model", created: 0, owned_by: "tessera", task: e.task }));
+      return { object: "list", data };
+    });
   }
 }

@@ -1,6 +1,15 @@
-/** The Databricks secrets API, under `/api/2.0/secrets`. Values go in; they never come out. */
+/**
+ * The Databricks secrets API, under `/api/2.0/secrets`. Values go in; they never come out.
+ * Scope ACLs (READ ⊂ WRITE ⊂ MANAGE): listing needs READ, put/delete of a secret WRITE,
+ * deleting a scope and its ACLs MANAGE; a scope the caller has no permission on is
+ * answered like one that does not exist. Creating a scope needs admin rights or the
+ * `allow-endpoint-create` entitlement; the creator gets MANAGE.
+ */
 import type { FastifyInstance } from "fastify";
+import type { IdentityService } from "../../auth/index.js";
 import type { SecretService } from "../../secrets/index.js";
+import { callerOf } from "../auth.js";
+import { scopeName, secretAclRoutes } from "./secret-acls.js";
 
 type Body = Record<string, unknown>;
 
@@ -8,27 +17,47 @@ function body(b: unknown): Body {
   return b && typeof b === "object" && !Array.isArray(b) ? (b as Body) : {};
 }
 
-export function secretRoutes(app: FastifyInstance, secrets: SecretService): void {
+export function secretRoutes(app: FastifyInstance, secrets: SecretService, identity: IdentityService): void {
   const base = "/api/2.0/secrets";
+  const access = identity.access;
+  const grants = access.scopeGrants;
+
   app.post(`${base}/scopes/create`, async (request) => {
+    const caller = callerOf(request);
+    access.requireCreate(caller, "secret scopes");
     const b = body(request.body);
     await secrets.createScope(b["scope"], b["scope_backend_type"]);
+    // `replace`: grants left over from an earlier scope of the same name must not carry over.
+    await identity.change(() => grants.change(scopeName(b["scope"]), new Map([[caller.id, "MANAGE"]]), true));
     return {};
   });
   app.post(`${base}/scopes/delete`, async (request) => {
-    await secrets.deleteScope(body(request.body)["scope"]);
+    const scope = scopeName(body(request.body)["scope"]);
+    access.requireScope(callerOf(request), scope, "MANAGE");
+    await secrets.deleteScope(scope);
+    await identity.change(() => grants.dropObject(scope));
     return {};
   });
-  app.get(`${base}/scopes/list`, async () => ({ scopes: await secrets.listScopes() }));
+  app.get(`${base}/scopes/list`, async (request) => {
+    const caller = callerOf(request);
+    const scopes = await secrets.listScopes();
+    return { scopes: scopes.filter((s) => access.scopePermission(caller, s.name) !== undefined) };
+  });
   app.post(`${base}/put`, async (request) => {
     const b = body(request.body);
+    access.requireScope(callerOf(request), scopeName(b["scope"]), "WRITE");
     await secrets.put(b["scope"], b["key"], { string_value: b["string_value"], bytes_value: b["bytes_value"] });
     return {};
   });
   app.post(`${base}/delete`, async (request) => {
     const b = body(request.body);
+    access.requireScope(callerOf(request), scopeName(b["scope"]), "WRITE");
     await secrets.delete(b["scope"], b["key"]);
     return {};
   });
-  app.get<{ Querystring: { scope?: string } }>(`${base}/list`, async (request) => ({ secrets: await secrets.list(request.query.scope) }));
+  app.get<{ Querystring: { scope?: string } }>(`${base}/list`, async (request) => {
+    access.requireScope(callerOf(request), scopeName(request.query.scope), "READ");
+    return { secrets: await secrets.list(request.query.scope) };
+  });
+  secretAclRoutes(app, secrets, identity);
 }
