@@ -1,21 +1,126 @@
 /**
  * Usage tracking, inference tables and metrics: one record per request, written in batches
  * off the hot path, drained on shutdown.
+ *
+ * `record` (called by the pipeline once per request) counts the request in the Prometheus
+ * metrics and, when the endpoint tracks usage or logs payloads, queues it; the batch
+ * writer turns queued requests into rows and writes them, one transaction per batch.
+ *
+ * @example
+ *   const usage = createUsageService({ db, log });
+ *   const gateway = new Gateway(live, { recorder: usage });
+ *   // … on shutdown, after the server stopped taking requests:
+ *   await usage.close();
  */
+import type { Insertable } from "kysely";
 import type { Logger } from "pino";
-import type { Recorder } from "../gateway/policies.js";
+import type { Recorder, RequestRecord } from "../gateway/policies.js";
 import type { Db } from "../store/index.js";
+import type { InferencePayloadTable, UsageRecordTable } from "../store/tables/usage.js";
+import { BatchWriter } from "./batch-writer.js";
+import { inferenceRows, type InferenceExportRow } from "./inference-export.js";
+import { GatewayMetrics, METRICS_CONTENT_TYPE } from "./metrics.js";
+import { endpointUsage, workspaceUsage, type UsageBucket, type UsageWindow, type WorkspaceUsage } from "./queries.js";
+import { inferenceRow, usageRow } from "./rows.js";
+
+export type { InferenceExportRow } from "./inference-export.js";
+export type { Granularity, UsageBucket, UsageTotals, UsageWindow, WorkspaceUsage } from "./queries.js";
+export { GRANULARITIES } from "./queries.js";
+export { METRICS_CONTENT_TYPE } from "./metrics.js";
 
 export interface UsageOptions {
   db: Db;
   log: Logger;
+  /** Batch-writer tuning (tests). */
+  batch?: { maxBatch?: number; intervalMs?: number; maxBuffered?: number };
 }
 
 export interface UsageService extends Recorder {
   /** Writes everything recorded so far; called on graceful shutdown after the server stopped taking requests. */
   close(): Promise<void>;
+  /** Writes what is buffered now (queries call it, so they see the requests made just before). */
+  flush(): Promise<void>;
+  /** Usage buckets of one endpoint. */
+  endpointUsage(endpoint: string, w: UsageWindow): Promise<UsageBucket[]>;
+  /** Usage of every endpoint, grouped by endpoint, by requester and by time bucket. */
+  workspaceUsage(w: UsageWindow): Promise<WorkspaceUsage>;
+  /** The inference-table rows of an endpoint with start ≤ request_time < end, oldest first. */
+  inferenceRows(endpoint: string, start: number, end: number): AsyncIterable<InferenceExportRow>;
+  /** All metrics in the Prometheus text format. */
+  metricsText(): Promise<string>;
+  /** The metrics of one endpoint in the Prometheus text format. */
+  endpointMetricsText(endpoint: string): Promise<string>;
+  readonly metricsContentType: string;
 }
 
-export function createUsageService(_o: UsageOptions): UsageService {
-  return { record() {}, async close() {} };
+interface Pending {
+  rec: RequestRecord;
+  usage: boolean;
+  inference: boolean;
+}
+
+export function createUsageService(o: UsageOptions): UsageService {
+  const { db, log } = o;
+  let failedRecord = false;
+  // The gauge reads the writer's backlog at scrape time, after both exist.
+  const metrics = new GatewayMetrics(() => writer.buffered);
+  const writer: BatchWriter<Pending> = new BatchWriter<Pending>({
+    ...o.batch,
+    log,
+    onDrop: (n) => metrics.dropped.inc(n),
+    onWriteError: () => metrics.writeFailures.inc(),
+    async write(batch) {
+      const usageRows: Array<Insertable<UsageRecordTable>> = [];
+      const inferenceRowsOut: Array<Insertable<InferencePayloadTable>> = [];
+      for (const p of batch) {
+        try {
+          const u = p.usage ? usageRow(p.rec) : undefined;
+          const i = p.inference ? inferenceRow(p.rec) : undefined;
+          if (u) usageRows.push(u);
+          if (i) inferenceRowsOut.push(i);
+        } catch (err) {
+          // One record that cannot become a row must not hold the batch back forever.
+          metrics.dropped.inc();
+          log.error({ err, requestId: p.rec.requestId }, "a usage record could not be converted; skipped");
+        }
+      }
+      await db.transaction().execute(async (trx) => {
+        // Chunks keep each statement under SQLite's bound-parameter limit (20 columns × 100).
+        for (let i = 0; i < usageRows.length; i += 100) await trx.insertInto("usage_records").values(usageRows.slice(i, i + 100)).execute();
+        for (let i = 0; i < inferenceRowsOut.length; i += 100) await trx.insertInto("inference_payloads").values(inferenceRowsOut.slice(i, i + 100)).execute();
+      });
+    },
+  });
+  return {
+    record(rec) {
+      try {
+        metrics.observe(rec);
+        const ai = rec.endpoint.aiGateway;
+        const usage = ai?.usage_tracking_config?.enabled === true;
+        const inference = ai?.inference_table_config?.enabled === true;
+        if (usage || inference) writer.push({ rec, usage, inference });
+      } catch (err) {
+        // The hot path must not fail for bookkeeping; say so once.
+        if (!failedRecord) log.error({ err }, "recording a request failed");
+        failedRecord = true;
+      }
+    },
+    close: () => writer.close(),
+    flush: () => writer.flush(true),
+    async endpointUsage(endpoint, w) {
+      await writer.flush(true);
+      return endpointUsage(db, endpoint, w);
+    },
+    async workspaceUsage(w) {
+      await writer.flush(true);
+      return workspaceUsage(db, w);
+    },
+    async *inferenceRows(endpoint, start, end) {
+      await writer.flush(true);
+      yield* inferenceRows(db, endpoint, start, end);
+    },
+    metricsText: () => metrics.text(),
+    endpointMetricsText: (endpoint) => metrics.endpointText(endpoint),
+    metricsContentType: METRICS_CONTENT_TYPE,
+  };
 }
