@@ -23,6 +23,9 @@ import { z } from "zod";
 
 export const ENDPOINT_NAME = /^[A-Za-z0-9_-]{1,63}$/;
 
+/** Names that are routes of their own under /api/2.0/serving-endpoints/ (the workspace usage). */
+const RESERVED_NAMES = new Set(["usage"]);
+
 interface Logger {
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
@@ -220,6 +223,7 @@ export class EndpointService {
     const creator = actor.name;
     const input = parseWith(createSchema, body, "");
     if (!ENDPOINT_NAME.test(input.name)) throw errors.invalidParameter("name", "name must be 1-63 letters, digits, '-' or '_'.");
+    if (RESERVED_NAMES.has(input.name)) throw errors.invalidParameter("name", `name '${input.name}' is reserved.`);
     if (input.config === undefined) throw errors.invalidParameter("config", "config is required.");
     const parsed = parseEndpointConfig(input.config);
     const aiGateway = input.ai_gateway === undefined ? undefined : this.checkAiGateway(parseWith(aiGatewaySchema, input.ai_gateway, "ai_gateway"), "ai_gateway");
