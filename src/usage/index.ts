@@ -17,6 +17,7 @@ import type { Logger } from "pino";
 import type { Recorder, RequestRecord } from "../gateway/policies.js";
 import type { Db } from "../store/index.js";
 import type { InferencePayloadTable, UsageRecordTable } from "../store/tables/usage.js";
+import { BulkInsert } from "./bulk-insert.js";
 import { BatchWriter } from "./batch-writer.js";
 import { inferenceRows, type InferenceExportRow } from "./inference-export.js";
 import { GatewayMetrics, METRICS_CONTENT_TYPE } from "./metrics.js";
@@ -53,15 +54,67 @@ export interface UsageService extends Recorder {
   readonly metricsContentType: string;
 }
 
+/**
+ * A record waiting to be written, already turned into its rows: holding the request and
+ * response objects until the next flush would keep every payload alive across young-GC
+ * cycles (promoted to the old generation), which costs more than building the rows now.
+ */
 interface Pending {
-  rec: RequestRecord;
-  usage: boolean;
-  inference: boolean;
+  usage: Insertable<UsageRecordTable> | undefined;
+  inference: Insertable<InferencePayloadTable> | undefined;
 }
+
+const insertUsage = new BulkInsert<Insertable<UsageRecordTable>>("usage_records", [
+  "time",
+  "endpoint_name",
+  "endpoint_id",
+  "served_entity",
+  "requester",
+  "requester_kind",
+  "client_request_id",
+  "request_id",
+  "status_code",
+  "error_code",
+  "latency_ms",
+  "input_tokens",
+  "output_tokens",
+  "cached_tokens",
+  "reasoning_tokens",
+  "estimated",
+  "streamed",
+  "rate_limited",
+  "usage_context",
+]);
+
+const insertInference = new BulkInsert<Insertable<InferencePayloadTable>>("inference_payloads", [
+  "request_date",
+  "databricks_request_id",
+  "client_request_id",
+  "request_time",
+  "status_code",
+  "execution_duration_ms",
+  "request",
+  "response",
+  "served_entity_id",
+  "logging_error_codes",
+  "requester",
+  "endpoint_name",
+  "endpoint_id",
+]);
 
 export function createUsageService(o: UsageOptions): UsageService {
   const { db, log } = o;
   let failedRecord = false;
+  const rowsOf = (rec: RequestRecord, usage: boolean, inference: boolean): Pending => {
+    try {
+      return { usage: usage ? usageRow(rec) : undefined, inference: inference ? inferenceRow(rec) : undefined };
+    } catch (err) {
+      // One record that cannot become a row must not fail the request or hold a batch back.
+      metrics.dropped.inc();
+      log.error({ err, requestId: rec.requestId }, "a usage record could not be converted; skipped");
+      return { usage: undefined, inference: undefined };
+    }
+  };
   // The gauge reads the writer's backlog at scrape time, after both exist.
   const metrics = new GatewayMetrics(() => writer.buffered);
   const writer: BatchWriter<Pending> = new BatchWriter<Pending>({
@@ -73,21 +126,12 @@ export function createUsageService(o: UsageOptions): UsageService {
       const usageRows: Array<Insertable<UsageRecordTable>> = [];
       const inferenceRowsOut: Array<Insertable<InferencePayloadTable>> = [];
       for (const p of batch) {
-        try {
-          const u = p.usage ? usageRow(p.rec) : undefined;
-          const i = p.inference ? inferenceRow(p.rec) : undefined;
-          if (u) usageRows.push(u);
-          if (i) inferenceRowsOut.push(i);
-        } catch (err) {
-          // One record that cannot become a row must not hold the batch back forever.
-          metrics.dropped.inc();
-          log.error({ err, requestId: p.rec.requestId }, "a usage record could not be converted; skipped");
-        }
+        if (p.usage) usageRows.push(p.usage);
+        if (p.inference) inferenceRowsOut.push(p.inference);
       }
       await db.transaction().execute(async (trx) => {
-        // Chunks keep each statement under SQLite's bound-parameter limit (20 columns × 100).
-        for (let i = 0; i < usageRows.length; i += 100) await trx.insertInto("usage_records").values(usageRows.slice(i, i + 100)).execute();
-        for (let i = 0; i < inferenceRowsOut.length; i += 100) await trx.insertInto("inference_payloads").values(inferenceRowsOut.slice(i, i + 100)).execute();
+        await insertUsage.run(trx, usageRows);
+        await insertInference.run(trx, inferenceRowsOut);
       });
     },
   });
@@ -98,7 +142,7 @@ export function createUsageService(o: UsageOptions): UsageService {
         const ai = rec.endpoint.aiGateway;
         const usage = ai?.usage_tracking_config?.enabled === true;
         const inference = ai?.inference_table_config?.enabled === true;
-        if (usage || inference) writer.push({ rec, usage, inference });
+        if (usage || inference) writer.push(rowsOf(rec, usage, inference));
       } catch (err) {
         // The hot path must not fail for bookkeeping; say so once.
         if (!failedRecord) log.error({ err }, "recording a request failed");

@@ -29,7 +29,6 @@ export const usageMigration: Migration = {
     // Per-endpoint queries and the workspace-wide one both scan a time range.
     await db.schema.createIndex("usage_records_endpoint_time").on("usage_records").columns(["endpoint_name", "time"]).execute();
     await db.schema.createIndex("usage_records_time").on("usage_records").column("time").execute();
-    await db.schema.createIndex("usage_records_request").on("usage_records").column("request_id").execute();
 
     await db.schema
       .createTable("inference_payloads")
