@@ -86,6 +86,17 @@ export async function createIdentity(o: { db: Db; env: NodeJS.ProcessEnv; log: L
   await sync.start();
   const { generated } = await tokens.bootstrap(o.env["TESSERA_ADMIN_TOKEN"]);
 
+  // The principal with a request's token id, made once per (token, principal version): the
+  // directory hands out the same object until the principal changes, so this is a Map hit.
+  const bound = new Map<string, { base: Principal; value: Principal }>();
+  const withToken = (p: Principal, tokenId: string): Principal => {
+    const b = bound.get(tokenId);
+    if (b && b.base === p) return b.value;
+    if (bound.size > 10_000) bound.clear();
+    const value: Principal = Object.freeze({ ...p, tokenId });
+    bound.set(tokenId, { base: p, value });
+    return value;
+  };
   const identity: IdentityService = {
     tokens,
     directory,
@@ -102,12 +113,12 @@ export async function createIdentity(o: { db: Db; env: NodeJS.ProcessEnv; log: L
         if (!v.ok) throw errors.unauthenticated(v.reason);
         const p = directory.principal(v.principalId);
         if (!p) throw errors.unauthenticated("The access token has been revoked.");
-        return { ...p, tokenId: v.jti };
+        return withToken(p, v.jti);
       }
       const t = await tokens.lookup(token);
       const p = t && directory.principal(t.ownerId);
       if (!t || !p) throw errors.unauthenticated("Invalid access token.");
-      return { ...p, tokenId: t.tokenId };
+      return withToken(p, t.tokenId);
     },
     async deletePrincipal(id) {
       await sync.change(async () => {

@@ -1,6 +1,6 @@
 /**
  * Personal access tokens. Only their SHA-256 hashes are stored; the value is shown once,
- * when it is made. Lookups on the hot path hit an in-memory cache of known hashes, which
+ * when it is made. Lookups on the hot path hit an in-memory cache of known tokens, which
  * maps a token to its owner's id only: the owner is resolved in the directory on every
  * request, so a deactivated owner is refused at once. Deleting a token evicts it here; other
  * replicas drop their caches when they see the identity version change (`sync.ts`).
@@ -35,7 +35,11 @@ interface Cached {
 
 export class TokenService {
   private readonly cache = new Map<string, Cached>();
-  private readonly hashOf = new Map<string, string>();
+  /**
+   * Cache keys are the token values themselves, so a hit costs no SHA-256 (the store still
+   * keeps only hashes; the values live in memory only as long as a request would hold them).
+   */
+  private readonly keyOf = new Map<string, string>();
   /** Bumped on every eviction: a lookup that read the store before it must not cache what it read. */
   private generation = 0;
 
@@ -105,18 +109,18 @@ export class TokenService {
   /** Drops a token from the cache (its row is gone or going). */
   evict(id: string): void {
     this.generation++;
-    const hash = this.hashOf.get(id);
-    if (hash !== undefined) this.cache.delete(hash);
-    this.hashOf.delete(id);
+    const key = this.keyOf.get(id);
+    if (key !== undefined) this.cache.delete(key);
+    this.keyOf.delete(id);
   }
 
   /** Drops every cached token of an owner (after the owner was deleted). */
   evictOwner(ownerId: string): void {
     this.generation++;
-    for (const [hash, c] of this.cache) {
+    for (const [key, c] of this.cache) {
       if (c.ownerId === ownerId) {
-        this.cache.delete(hash);
-        this.hashOf.delete(c.tokenId);
+        this.cache.delete(key);
+        this.keyOf.delete(c.tokenId);
       }
     }
   }
@@ -124,18 +128,18 @@ export class TokenService {
   clearCache(): void {
     this.generation++;
     this.cache.clear();
-    this.hashOf.clear();
+    this.keyOf.clear();
   }
 
   /** The token's id and owner's id, or undefined for an unknown or expired token. */
   async lookup(token: string): Promise<{ tokenId: string; ownerId: string } | undefined> {
-    const hash = hashToken(token);
     const now = Date.now();
-    const hit = this.cache.get(hash);
+    const hit = this.cache.get(token);
     if (hit && hit.until > now) {
       if (hit.tokenId === "" || (hit.expiry !== null && hit.expiry <= now)) return undefined;
-      return { tokenId: hit.tokenId, ownerId: hit.ownerId };
+      return hit;
     }
+    const hash = hashToken(token);
     const generation = this.generation;
     const row = await this.db.selectFrom("tokens").select(["id", "principal", "expiry_time"]).where("token_hash", "=", hash).executeTakeFirst();
     const expiry = row?.expiry_time === null || row === undefined ? null : Number(row.expiry_time);
@@ -144,11 +148,11 @@ export class TokenService {
     if (generation !== this.generation) return found;
     if (this.cache.size > 10_000) this.clearCache();
     if (row) {
-      this.cache.set(hash, { tokenId: row.id, ownerId: row.principal, expiry, until: now + CACHE_MS });
-      this.hashOf.set(row.id, hash);
+      this.cache.set(token, { tokenId: row.id, ownerId: row.principal, expiry, until: now + CACHE_MS });
+      this.keyOf.set(row.id, token);
     } else {
       // Unknown tokens are remembered briefly too, so a client retrying a bad token costs no query.
-      this.cache.set(hash, { tokenId: "", ownerId: "", expiry: null, until: now + MISS_MS });
+      this.cache.set(token, { tokenId: "", ownerId: "", expiry: null, until: now + MISS_MS });
     }
     return found;
   }
