@@ -15,9 +15,8 @@
 import type { Insertable } from "kysely";
 import type { Logger } from "pino";
 import type { Recorder, RequestRecord } from "../gateway/policies.js";
-import type { Db } from "../store/index.js";
+import { appendRows, type Db } from "../store/index.js";
 import type { InferencePayloadTable, UsageRecordTable } from "../store/tables/usage.js";
-import { BulkInsert } from "./bulk-insert.js";
 import { BatchWriter } from "./batch-writer.js";
 import { inferenceRows, type InferenceExportRow } from "./inference-export.js";
 import { GatewayMetrics, METRICS_CONTENT_TYPE } from "./metrics.js";
@@ -64,7 +63,7 @@ interface Pending {
   inference: Insertable<InferencePayloadTable> | undefined;
 }
 
-const insertUsage = new BulkInsert<Insertable<UsageRecordTable>>("usage_records", [
+const USAGE_COLUMNS: ReadonlyArray<keyof Insertable<UsageRecordTable> & string> = [
   "time",
   "endpoint_name",
   "endpoint_id",
@@ -84,9 +83,9 @@ const insertUsage = new BulkInsert<Insertable<UsageRecordTable>>("usage_records"
   "streamed",
   "rate_limited",
   "usage_context",
-]);
+];
 
-const insertInference = new BulkInsert<Insertable<InferencePayloadTable>>("inference_payloads", [
+const INFERENCE_COLUMNS: ReadonlyArray<keyof Insertable<InferencePayloadTable> & string> = [
   "request_date",
   "databricks_request_id",
   "client_request_id",
@@ -100,7 +99,7 @@ const insertInference = new BulkInsert<Insertable<InferencePayloadTable>>("infer
   "requester",
   "endpoint_name",
   "endpoint_id",
-]);
+];
 
 export function createUsageService(o: UsageOptions): UsageService {
   const { db, log } = o;
@@ -129,10 +128,10 @@ export function createUsageService(o: UsageOptions): UsageService {
         if (p.usage) usageRows.push(p.usage);
         if (p.inference) inferenceRowsOut.push(p.inference);
       }
-      await db.transaction().execute(async (trx) => {
-        await insertUsage.run(trx, usageRows);
-        await insertInference.run(trx, inferenceRowsOut);
-      });
+      await appendRows(db, [
+        { table: "usage_records", columns: USAGE_COLUMNS, rows: usageRows },
+        { table: "inference_payloads", columns: INFERENCE_COLUMNS, rows: inferenceRowsOut },
+      ]);
     },
   });
   return {
