@@ -84,7 +84,11 @@ export class TrafficRouter implements Router {
 
   async route<T>(endpoint: LiveEndpoint, fallback: boolean, call: EntityCall<T>, ctx: CallContext): Promise<{ entity: LiveEntity; value: T }> {
     if (fallback) return this.routeWithFallback(endpoint, call, ctx);
-    const entity = pickEntity(endpoint, this.random);
+    return this.attempt(endpoint, pickEntity(endpoint, this.random), call, ctx);
+  }
+
+  /** One call on one entity, its outcome told to the entity's breaker. */
+  private async attempt<T>(endpoint: LiveEndpoint, entity: LiveEntity, call: EntityCall<T>, ctx: CallContext): Promise<{ entity: LiveEntity; value: T }> {
     try {
       const value = await call(entity);
       this.breakers.peek(entity)?.succeeded();
@@ -113,11 +117,8 @@ export class TrafficRouter implements Router {
       if (lastTried && lastError instanceof GatewayError) this.onEvent?.({ type: "fallback", endpoint, from: lastTried, to: entity, error: lastError });
       tried++;
       try {
-        const value = await call(entity);
-        this.breakers.peek(entity)?.succeeded();
-        return { entity, value };
+        return await this.attempt(endpoint, entity, call, ctx);
       } catch (err) {
-        this.noteFailure(endpoint, entity, err, ctx);
         if (ctx.signal.aborted || !isRetryable(err)) throw err;
         lastError = err;
         lastTried = entity;
@@ -148,14 +149,7 @@ export class TrafficRouter implements Router {
     this.onEvent?.({ type: "retry", endpoint, entity, error, delayMs });
     await this.sleep(delayMs, ctx.signal);
     if (ctx.signal.aborted) throw ctx.signal.reason ?? error;
-    try {
-      const value = await call(entity);
-      this.breakers.peek(entity)?.succeeded();
-      return { entity, value };
-    } catch (err) {
-      this.noteFailure(endpoint, entity, err, ctx);
-      throw err;
-    }
+    return this.attempt(endpoint, entity, call, ctx);
   }
 
   /** Tells the entity's breaker how an attempt failed (off the success path). */
