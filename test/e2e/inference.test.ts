@@ -15,25 +15,13 @@ import { startMockOpenAIWire } from "../../testing/mocks/openai/index.js";
 import type { MockServer } from "../../testing/mocks/mock-server.js";
 import { bearer, Client } from "../helpers/http.js";
 import { tempDir } from "../helpers/gateway-process.js";
+import type { InferenceExportRow } from "../../src/usage/inference-export.js";
 
 const ADMIN = "inference-e2e-admin-token-42";
 const UPSTREAM_KEY = "sk-inference-upstream-key-977";
 const MB = 1024 * 1024;
 
-interface Exported {
-  request_date: string;
-  databricks_request_id: string;
-  client_request_id: string | null;
-  request_time: number;
-  status_code: number;
-  execution_duration_ms: number;
-  request: string | null;
-  response: string | null;
-  served_entity_id: string | null;
-  logging_error_codes: string[];
-  requester: string;
-  endpoint: string;
-}
+type Exported = InferenceExportRow;
 
 describe("inference tables", () => {
   let rt: Runtime;

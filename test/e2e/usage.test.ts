@@ -10,12 +10,14 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import Database from "better-sqlite3";
+import type { Selectable } from "kysely";
 import { startRuntime, type Runtime } from "../../src/runtime.js";
 import { runClientCommand } from "../../src/cli/client/index.js";
 import { startMockOpenAIWire } from "../../testing/mocks/openai/index.js";
 import type { MockServer } from "../../testing/mocks/mock-server.js";
 import { bearer, Client } from "../helpers/http.js";
 import { tempDir } from "../helpers/gateway-process.js";
+import type { UsageRecordTable } from "../../src/store/tables/usage.js";
 
 const ADMIN = "usage-e2e-admin-token-0123";
 const TRACKED = { usage_tracking_config: { enabled: true } };
@@ -42,24 +44,8 @@ async function startNoUsageUpstream(): Promise<{ url: string; server: Server }> 
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-interface UsageRow {
-  endpoint_name: string;
-  served_entity: string | null;
-  requester: string;
-  requester_kind: string;
-  client_request_id: string | null;
-  request_id: string;
-  status_code: number;
-  error_code: string | null;
-  latency_ms: number;
-  input_tokens: number;
-  output_tokens: number;
-  cached_tokens: number;
-  reasoning_tokens: number;
-  estimated: number;
-  streamed: number;
-  usage_context: string | null;
-}
+/** A row of usage_records as SQLite returns it (`SELECT *`). */
+type UsageRow = Selectable<UsageRecordTable>;
 
 type Bucket = Record<string, number>;
 
