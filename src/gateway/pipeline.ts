@@ -27,6 +27,7 @@ import { TrafficRouter } from "./router.js";
 import { observeStream } from "./stream-observer.js";
 import type { AnyChunk, AnyResponse, ChatRequest, CompletionRequest, EmbeddingsRequest, JsonObject, Task, Usage } from "./types.js";
 import { validateRequest } from "./validate-request.js";
+import { estimateFromChars } from "./estimate.js";
 
 export interface QueryInput {
   endpoint: string;
@@ -60,14 +61,13 @@ const NO_ADMISSION: Admission = { settle() {} };
 /** How a request ended, for its record. */
 type Outcome = Pick<RequestRecord, "entity" | "status" | "errorCode" | "usage" | "request" | "response" | "rateLimited">;
 
-/** Prompt tokens guessed from the request's size, (chars+1)/4, before the model counts them. */
-export function estimateTokens(text: string): number {
-  return Math.floor((text.length + 1) / 4);
-}
-
-function promptText(body: JsonObject): string {
+/**
+ * Prompt tokens guessed before the model counts them, from the size of the request's
+ * messages (or prompt, or input) as JSON — roles and keys included, so it errs high.
+ */
+function promptTokens(body: JsonObject): number {
   const p = body["messages"] ?? body["prompt"] ?? body["input"];
-  return typeof p === "string" ? p : JSON.stringify(p ?? "");
+  return estimateFromChars(typeof p === "string" ? p.length : JSON.stringify(p ?? "").length);
 }
 
 /**
@@ -77,7 +77,7 @@ function promptText(body: JsonObject): string {
  */
 function upFrontTokens(body: JsonObject): number {
   const max = body["max_tokens"] ?? body["max_completion_tokens"];
-  return estimateTokens(promptText(body)) + (typeof max === "number" && max > 0 ? max : 0);
+  return promptTokens(body) + (typeof max === "number" && max > 0 ? max : 0);
 }
 
 function tokensOf(usage: Usage | undefined): number | undefined {
@@ -184,7 +184,7 @@ export class Gateway {
       if (value.kind === "response") {
         spent = value.response.usage;
         const response = g?.config.output ? await this.p.guardrails.output(g, value.response) : value.response;
-        admission.settle(tokensOf(spent) ?? estimateTokens(promptText(req)));
+        admission.settle(tokensOf(spent) ?? promptTokens(req));
         record({ entity, status: 200, errorCode: undefined, usage: spent, request: req, response, rateLimited: false });
         return { kind: "response", entity, response };
       }
@@ -194,7 +194,7 @@ export class Gateway {
       const aggregate = ai?.inference_table_config?.enabled === true || ai?.usage_tracking_config?.enabled === true;
       const answered = entity;
       const chunks = observeStream(guarded, aggregate, (end) => {
-        admission.settle(tokensOf(end.usage) ?? estimateTokens(promptText(req)));
+        admission.settle(tokensOf(end.usage) ?? promptTokens(req));
         const s = end.outcome === "ok" ? { status: 200, code: undefined } : end.outcome === "aborted" ? { status: 499, code: "CLIENT_CLOSED" } : statusOf(end.error, input.ctx);
         record({ entity: answered, status: s.status, errorCode: s.code, usage: end.usage, request: req, response: end.response, rateLimited: false });
       });

@@ -15,7 +15,8 @@ import type { RequestRecord } from "../gateway/policies.js";
 import { openSqlite } from "../store/index.js";
 import { createUsageService } from "./index.js";
 import { GatewayMetrics } from "./metrics.js";
-import { estimateFromChars, inferenceRow, MAX_PAYLOAD_BYTES, requestChars, responseChars, tokensOf, usageRow } from "./rows.js";
+import { estimateFromChars, requestChars, responseChars } from "../gateway/estimate.js";
+import { inferenceRow, MAX_PAYLOAD_BYTES, tokensOf, usageRow } from "./rows.js";
 
 const ALICE: Principal = { id: "7", kind: "user", name: "alice@example.com", displayName: "Alice", groups: [], admin: false };
 const TRACKED: AiGatewayConfig = { usage_tracking_config: { enabled: true }, inference_table_config: { enabled: true } };
