@@ -80,6 +80,12 @@ function upFrontTokens(body: JsonObject): number {
   return promptTokens(body) + (typeof max === "number" && max > 0 ? max : 0);
 }
 
+/** Tells the limiter what an answered request used: the model's count, else the prompt's estimate (only worked out when a limit is waiting for it). */
+function settle(admission: Admission, usage: Usage | undefined, req: JsonObject): void {
+  if (admission === NO_ADMISSION) return;
+  admission.settle(tokensOf(usage) ?? promptTokens(req));
+}
+
 function tokensOf(usage: Usage | undefined): number | undefined {
   if (!usage) return undefined;
   return usage.total_tokens ?? (usage.prompt_tokens ?? 0) + (usage.completion_tokens ?? 0);
@@ -184,7 +190,7 @@ export class Gateway {
       if (value.kind === "response") {
         spent = value.response.usage;
         const response = g?.config.output ? await this.p.guardrails.output(g, value.response) : value.response;
-        admission.settle(tokensOf(spent) ?? promptTokens(req));
+        settle(admission, spent, req);
         record({ entity, status: 200, errorCode: undefined, usage: spent, request: req, response, rateLimited: false });
         return { kind: "response", entity, response };
       }
@@ -194,7 +200,7 @@ export class Gateway {
       const aggregate = ai?.inference_table_config?.enabled === true || ai?.usage_tracking_config?.enabled === true;
       const answered = entity;
       const chunks = observeStream(guarded, aggregate, (end) => {
-        admission.settle(tokensOf(end.usage) ?? promptTokens(req));
+        settle(admission, end.usage, req);
         const s = end.outcome === "ok" ? { status: 200, code: undefined } : end.outcome === "aborted" ? { status: 499, code: "CLIENT_CLOSED" } : statusOf(end.error, input.ctx);
         record({ entity: answered, status: s.status, errorCode: s.code, usage: end.usage, request: req, response: end.response, rateLimited: false });
       });
