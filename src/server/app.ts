@@ -19,6 +19,7 @@ import { openaiRoutes } from "./routes/openai.js";
 import { secretRoutes } from "./routes/secrets.js";
 import { identityRoutes, OAUTH_PUBLIC_PATHS } from "./routes/identity.js";
 import { usageRoutes } from "./routes/usage.js";
+import { defaultUiDir, isUiPath, uiRoutes } from "./routes/ui.js";
 import type { UsageService } from "../usage/index.js";
 
 declare module "fastify" {
@@ -36,6 +37,8 @@ export interface ServerDeps {
   logger: Logger;
   /** Largest accepted request body in bytes (default 16 MiB). */
   bodyLimit: number;
+  /** The built web UI (default: `dist/ui` of this package). */
+  uiDir?: string;
 }
 
 export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
@@ -71,6 +74,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.addHook("onRequest", async (request) => {
     const path = request.url.split("?", 1)[0] as string;
     if (PUBLIC_PATHS.has(path) || request.method === "OPTIONS") return;
+    if ((request.method === "GET" || request.method === "HEAD") && isUiPath(path)) return;
     request.principal = await deps.identity.authenticate(request.headers.authorization);
   });
 
@@ -93,5 +97,6 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   openaiRoutes(app, queryDeps, deps.identity.access);
   identityRoutes(app, deps.identity, deps.secrets);
   usageRoutes(app, { usage: deps.usage, access: deps.identity.access });
+  uiRoutes(app, deps.uiDir ?? defaultUiDir());
   return app;
 }

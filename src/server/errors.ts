@@ -61,11 +61,11 @@ export function errorBody(err: GatewayError, family: RouteFamily, requestId: str
       },
     };
   }
-  const body: JsonObject = {
-    error_code: err.kind.errorCode,
-    message: err.message,
-    details: [{ "@type": "type.googleapis.com/google.rpc.RequestInfo", request_id: requestId }],
-  };
+  const details: JsonObject[] = [{ "@type": "type.googleapis.com/google.rpc.RequestInfo", request_id: requestId }];
+  // The field an invalid-parameter error is about, in Google's BadRequest detail, so a
+  // form (the web UI's) can show the message next to that field.
+  if (err.param) details.push({ "@type": "type.googleapis.com/google.rpc.BadRequest", field_violations: [{ field: err.param, description: err.message }] });
+  const body: JsonObject = { error_code: err.kind.errorCode, message: err.message, details };
   if (err.upstream?.body !== undefined) body["external_model_message"] = err.upstream.body;
   return body;
 }
