@@ -14,7 +14,8 @@ export default defineConfig({
   base: "/",
   plugins: [react()],
   build: {
-    outDir: resolve(import.meta.dirname, "../../dist/ui"),
+    // TESSERA_UI_OUT: build elsewhere (several builds side by side); serve it with TESSERA_UI_DIR.
+    outDir: process.env["TESSERA_UI_OUT"] ?? resolve(import.meta.dirname, "../../dist/ui"),
     emptyOutDir: true,
     chunkSizeWarningLimit: 1500,
     sourcemap: false,

@@ -4,6 +4,9 @@
  * upstream, and Debian's Chromium driven by playwright-core. No browser is downloaded:
  * `.ci/run` installs the `chromium` package; TESSERA_CHROMIUM points elsewhere.
  *
+ * TESSERA_UI_DIR serves a UI built elsewhere (`TESSERA_UI_OUT=/tmp/x npx vite build
+ * --config src/ui/vite.config.ts`), so several builds can be tested side by side.
+ *
  * `shoot(page, name)` saves the page in the light and the dark theme. Screenshots go to a
  * temporary folder unless TESSERA_SCREENSHOTS=1, which writes docs/screenshots/ (then
  * commit them): a normal test run leaves the checkout unchanged.
@@ -49,7 +52,8 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 export async function startUiHarness(): Promise<UiHarness> {
-  if (!existsSync(resolve(REPO, "dist/ui/index.html"))) throw new Error("dist/ui is not built: run `npm run build` first.");
+  const uiDir = process.env["TESSERA_UI_DIR"] ?? resolve(REPO, "dist/ui");
+  if (!existsSync(join(uiDir, "index.html"))) throw new Error(`${uiDir} is not built: run \`npm run build\` first.`);
   const mock = await startMockOpenAIWire();
   let rt: Runtime | undefined;
   let browser: Browser | undefined;
@@ -58,7 +62,7 @@ export async function startUiHarness(): Promise<UiHarness> {
     rt = await startRuntime({
       port: 0,
       dataDir: tempDir("tessera-ui-"),
-      env: { TESSERA_ADMIN_TOKEN: ADMIN_TOKEN, TESSERA_LOG_LEVEL: "silent", TESSERA_SHUTDOWN_GRACE_MS: "300" },
+      env: { TESSERA_ADMIN_TOKEN: ADMIN_TOKEN, TESSERA_LOG_LEVEL: "silent", TESSERA_SHUTDOWN_GRACE_MS: "300", TESSERA_UI_DIR: uiDir },
     });
     browser = await launchChromium();
     const b = browser;
