@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Browser tests of the web UI: a gateway started in this process (serving the built UI
  * from dist/ui, so `npm run build` first — `npm test` does), the OpenAI-wire mock as its

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Sign-in and sign-out in a real browser: a wrong token is refused with a message, the
  * right one opens the app (kept in session storage, sent as Bearer), sign-out clears it,
