@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * Browser tests of the web UI: a gateway started in this process (serving the built UI
  * from dist/ui, so `npm run build` first — `npm test` does), the OpenAI-wire mock as its
@@ -121,17 +120,22 @@ export async function shoot(page: Page, name: string, opts: { fullPage?: boolean
   mkdirSync(SHOTS, { recursive: true });
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.evaluate("new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))");
     await page.screenshot({ path: join(SHOTS, `${name}-${scheme}.png`), fullPage: opts.fullPage ?? false, animations: "disabled" });
   }
   await page.emulateMedia({ colorScheme: "light" });
 }
 
+/**
+ * Evaluates a JavaScript expression in the page. Tests pass code as a string so that
+ * their own type-check needs no DOM types (which would clash with Node's).
+ */
+export async function inPage(page: Page, expression: string): Promise<unknown> {
+  return page.evaluate(expression);
+}
+
 /** Asserts (by throwing) that the page's text and form values hold none of `secrets`. */
 export async function assertNoSecrets(page: Page, secrets: string[] = [UPSTREAM_KEY, ADMIN_TOKEN]): Promise<void> {
-  const text = await page.evaluate(() => {
-    const values = [...document.querySelectorAll("input, textarea")].map((e) => (e as HTMLInputElement).value);
-    return `${document.body.innerText}\n${values.join("\n")}`;
-  });
+  const text = String(await page.evaluate(`document.body.innerText + "\\n" + [...document.querySelectorAll("input, textarea")].map((e) => e.value).join("\\n")`));
   for (const s of secrets) if (text.includes(s)) throw new Error(`the page shows a secret (${s.slice(0, 6)}…)`);
 }

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * Sign-in and sign-out in a real browser: a wrong token is refused with a message, the
  * right one opens the app (kept in session storage, sent as Bearer), sign-out clears it,
@@ -6,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { ADMIN_TOKEN, assertNoSecrets, shoot, signIn, startUiHarness, type UiHarness } from "./harness.js";
+import { ADMIN_TOKEN, assertNoSecrets, inPage, shoot, signIn, startUiHarness, type UiHarness } from "./harness.js";
 
 describe("web UI: sign-in", () => {
   let h: UiHarness;
@@ -36,17 +35,17 @@ describe("web UI: sign-in", () => {
     await page.getByLabel("Personal access token").fill("not-a-real-token");
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByText("This token is not valid").waitFor();
-    assert.equal(await page.evaluate(() => sessionStorage.getItem("tessera.session")), null);
+    assert.equal(await inPage(page, `sessionStorage.getItem("tessera.session")`), null);
 
     await signIn(page);
-    const stored = await page.evaluate(() => sessionStorage.getItem("tessera.session"));
-    assert.ok(stored?.includes(ADMIN_TOKEN), "the token is kept in session storage");
+    const stored = await inPage(page, `sessionStorage.getItem("tessera.session")`);
+    assert.ok(String(stored).includes(ADMIN_TOKEN), "the token is kept in session storage");
     await page.getByText("admin").first().waitFor();
     await assertNoSecrets(page);
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/signin$/);
-    assert.equal(await page.evaluate(() => sessionStorage.getItem("tessera.session")), null);
+    assert.equal(await inPage(page, `sessionStorage.getItem("tessera.session")`), null);
     // Without a session every page sends the user to sign-in.
     await page.goto("/usage");
     await page.waitForURL(/\/signin$/);
