@@ -14,7 +14,7 @@ export async function serve(opts: RuntimeOptions & { port: number }): Promise<nu
         `Set TESSERA_ADMIN_TOKEN to choose your own instead.\n\n`,
     );
   }
-  process.stdout.write(`Tessera listening on ${rt.url}\n`);
+  process.stdout.write(`Tessera listening on ${rt.url}\nWeb UI: ${rt.url}/ (sign in with a personal access token)\n`);
   await new Promise<void>((resolveStop) => {
     let stopping = false;
     const stop = () => {
