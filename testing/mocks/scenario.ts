@@ -59,6 +59,8 @@ export interface MockReply {
   truncate?: boolean;
   /** Streams only: how many pieces to cut the text (and each tool call's arguments) into. Default 3. */
   pieces?: number;
+  /** Streams only, OpenAI-wire mock only: wait this long after each streamed piece (slow streams for UI tests). */
+  pieceDelayMs?: number;
 }
 
 export const DEFAULT_USAGE: MockUsage = { prompt: 11, completion: 7 };

@@ -102,7 +102,7 @@ async function streamChat(res: ServerResponse, r: MockReply, databricks: boolean
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   const send = async (delta: Record<string, unknown>, finish: string | null = null) => {
     res.write(`data: ${JSON.stringify({ ...BASE, object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] })}\n\n`);
-    await tick();
+    await (r.pieceDelayMs ? new Promise((ok) => setTimeout(ok, r.pieceDelayMs)) : tick());
   };
   const n = r.pieces ?? 3;
   await send({ role: "assistant", content: "" });
