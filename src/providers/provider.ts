@@ -18,6 +18,7 @@ import type {
   JsonObject,
   Task,
 } from "../gateway/types.js";
+import type { ProviderForm } from "./form.js";
 
 /** What every upstream call gets from the gateway. */
 export interface CallContext {
@@ -72,6 +73,8 @@ export interface ProviderDefinition<C extends JsonObject = JsonObject> {
    * secret reference (`field: "{{secrets/scope/key}}"`) or as `field_plaintext`, never both.
    */
   readonly credentialFields: readonly string[];
+  /** How a person fills in the config block (the web UI's form; see form.ts). */
+  readonly form: ProviderForm;
   /**
    * Checks the config block (credentials already removed; `hasCredential` tells which
    * were given) for the entity's `task`, and returns it typed, or the problems found.

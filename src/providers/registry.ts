@@ -39,3 +39,8 @@ export function getProvider(name: string): AnyDefinition | undefined {
 export function providerNames(): string[] {
   return [...definitions.keys()].sort();
 }
+
+/** Every registered definition, by name: the provider catalogue lists them. */
+export function providerDefinitions(): AnyDefinition[] {
+  return providerNames().map((n) => definitions.get(n) as AnyDefinition);
+}

@@ -16,6 +16,7 @@ import { errorBody, familyOf, toGatewayError } from "./errors.js";
 import { endpointRoutes } from "./routes/endpoints.js";
 import { invocationRoutes } from "./routes/invocations.js";
 import { openaiRoutes } from "./routes/openai.js";
+import { providerRoutes } from "./routes/providers.js";
 import { secretRoutes } from "./routes/secrets.js";
 import { identityRoutes, OAUTH_PUBLIC_PATHS } from "./routes/identity.js";
 import { usageRoutes } from "./routes/usage.js";
@@ -97,6 +98,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   openaiRoutes(app, queryDeps, deps.identity.access);
   identityRoutes(app, deps.identity, deps.secrets);
   usageRoutes(app, { usage: deps.usage, access: deps.identity.access });
+  providerRoutes(app);
   uiRoutes(app, deps.uiDir ?? defaultUiDir());
   return app;
 }

@@ -5,6 +5,7 @@
 import type { JsonObject } from "../../gateway/types.js";
 import { ConfigReader, createOpenAICompatibleProvider, joinUrl, OPERATION_PATHS } from "../openai-compatible/index.js";
 import type { ProviderDefinition } from "../provider.js";
+import { ai21labsForm } from "./form.js";
 
 interface Ai21Config extends JsonObject {
   ai21labs_api_base: string;
@@ -15,6 +16,7 @@ export const ai21labsProvider: ProviderDefinition<Ai21Config> = {
   configKey: "ai21labs_config",
   tasks: ["llm/v1/chat"],
   credentialFields: ["ai21labs_api_key"],
+  form: ai21labsForm,
   parseConfig(raw, has) {
     const r = new ConfigReader(raw);
     r.requireCredential("ai21labs_api_key", has);

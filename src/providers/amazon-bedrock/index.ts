@@ -18,6 +18,7 @@ import { embed } from "./embeddings.js";
 import { PROVIDER } from "./errors.js";
 import { eventMessages } from "./event-stream.js";
 import { BedrockSigner } from "./signer.js";
+import { amazonBedrockForm } from "./form.js";
 
 export type { BedrockConfig } from "./config.js";
 
@@ -26,6 +27,7 @@ export const amazonBedrockProvider: ProviderDefinition<BedrockConfig> = {
   configKey: "amazon_bedrock_config",
   tasks: ["llm/v1/chat", "llm/v1/completions", "llm/v1/embeddings"],
   credentialFields: CREDENTIAL_FIELDS,
+  form: amazonBedrockForm,
   parseConfig: parseBedrockConfig,
   create({ model, task, config, credentials }): ModelProvider {
     const family = config.bedrock_provider;

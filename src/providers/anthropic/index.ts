@@ -15,6 +15,7 @@ import { toAnthropicRequest } from "./convert-request.js";
 import { toChatCompletion } from "./convert-response.js";
 import { anthropicChunks } from "./convert-stream.js";
 import { anthropicErrors } from "./errors.js";
+import { anthropicForm } from "./form.js";
 
 export type { AnthropicConfig } from "./config.js";
 
@@ -28,6 +29,7 @@ export const anthropicProvider: ProviderDefinition<AnthropicConfig> = {
   configKey: "anthropic_config",
   tasks: ["llm/v1/chat", "llm/v1/completions"],
   credentialFields: ["anthropic_api_key"],
+  form: anthropicForm,
   parseConfig: parseAnthropicConfig,
   create({ model, task, config, credentials }) {
     const key = credentials.get("anthropic_api_key") ?? "";

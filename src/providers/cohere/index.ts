@@ -9,6 +9,7 @@
 import type { ProviderDefinition } from "../provider.js";
 import { parseCohereConfig, type CohereConfig } from "./config.js";
 import { createCohereProvider } from "./provider.js";
+import { cohereForm } from "./form.js";
 
 export type { CohereConfig } from "./config.js";
 
@@ -17,6 +18,7 @@ export const cohereProvider: ProviderDefinition<CohereConfig> = {
   configKey: "cohere_config",
   tasks: ["llm/v1/chat", "llm/v1/completions", "llm/v1/embeddings"],
   credentialFields: ["cohere_api_key"],
+  form: cohereForm,
   parseConfig: parseCohereConfig,
   create({ model, task, config, credentials }) {
     return createCohereProvider({ model, task, base: config.cohere_api_base, apiKey: credentials.get("cohere_api_key") ?? "" });

@@ -6,6 +6,7 @@
 import type { JsonObject } from "../../gateway/types.js";
 import { ConfigReader, createOpenAICompatibleProvider, joinUrl, OPERATION_PATHS } from "../openai-compatible/index.js";
 import type { ProviderDefinition } from "../provider.js";
+import { customForm } from "./form.js";
 
 interface CustomConfig extends JsonObject {
   custom_provider_url: string;
@@ -20,6 +21,7 @@ export const customProvider: ProviderDefinition<CustomConfig> = {
   configKey: "custom_provider_config",
   tasks: ["llm/v1/chat", "llm/v1/completions", "llm/v1/embeddings"],
   credentialFields: ["bearer_token_auth.token", "api_key_auth.value"],
+  form: customForm,
   parseConfig(raw, has) {
     const r = new ConfigReader(raw);
     const url = r.required("custom_provider_url");

@@ -7,6 +7,7 @@
 import type { JsonObject } from "../../gateway/types.js";
 import { ConfigReader, createOpenAICompatibleProvider, joinUrl } from "../openai-compatible/index.js";
 import type { ProviderDefinition } from "../provider.js";
+import { databricksModelServingForm } from "./form.js";
 
 interface DatabricksConfig extends JsonObject {
   databricks_workspace_url: string;
@@ -17,6 +18,7 @@ export const databricksModelServingProvider: ProviderDefinition<DatabricksConfig
   configKey: "databricks_model_serving_config",
   tasks: ["llm/v1/chat", "llm/v1/completions", "llm/v1/embeddings"],
   credentialFields: ["databricks_api_token"],
+  form: databricksModelServingForm,
   parseConfig(raw, has) {
     const r = new ConfigReader(raw);
     r.requireCredential("databricks_api_token", has);

@@ -15,6 +15,7 @@ import type { ProviderDefinition } from "../provider.js";
 import { parseServiceAccountKey, parseVertexConfig, PRIVATE_KEY_FIELD, type VertexConfig } from "./config.js";
 import { createVertexProvider } from "./provider.js";
 import { GoogleTokenSource } from "./token-source.js";
+import { googleCloudVertexAiForm } from "./form.js";
 
 export type { VertexConfig } from "./config.js";
 
@@ -23,6 +24,7 @@ export const googleCloudVertexAiProvider: ProviderDefinition<VertexConfig> = {
   configKey: "google_cloud_vertex_ai_config",
   tasks: ["llm/v1/chat", "llm/v1/completions", "llm/v1/embeddings"],
   credentialFields: [PRIVATE_KEY_FIELD],
+  form: googleCloudVertexAiForm,
   parseConfig: parseVertexConfig,
   create({ model, config, credentials }) {
     const raw = credentials.get(PRIVATE_KEY_FIELD) ?? "";

@@ -9,6 +9,7 @@ import { ConfigReader, createOpenAICompatibleProvider, joinUrl, OPERATION_PATHS 
 import type { Operation } from "../openai-compatible/index.js";
 import type { ProviderDefinition } from "../provider.js";
 import { EntraTokenSource } from "./entra-token.js";
+import { openaiForm } from "./form.js";
 
 const API_TYPES = ["openai", "azure", "azuread"] as const;
 type ApiType = (typeof API_TYPES)[number];
@@ -29,6 +30,7 @@ export const openaiProvider: ProviderDefinition<OpenAIConfig> = {
   configKey: "openai_config",
   tasks: ["llm/v1/chat", "llm/v1/completions", "llm/v1/embeddings"],
   credentialFields: ["openai_api_key", "microsoft_entra_client_secret"],
+  form: openaiForm,
   parseConfig(raw, has) {
     const r = new ConfigReader(raw);
     const type = r.oneOf("openai_api_type", API_TYPES, "openai");

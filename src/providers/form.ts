@@ -1,0 +1,38 @@
+/**
+ * How a provider's config block is filled in by a person: the fields of its form, in
+ * order, with labels, kinds and help, and example model names per task. Served by the
+ * provider catalogue (`GET /api/2.0/tessera/providers`) so that the web UI renders every
+ * provider's form without knowing any provider itself. The shapes mirror the client's
+ * types in src/ui/api/providers.ts.
+ *
+ * A form describes input only; the provider's `parseConfig` stays the authority on what
+ * is valid (form.test.ts checks that a form filled in as it describes passes it).
+ */
+import type { Task } from "../gateway/types.js";
+
+export interface ProviderFormField {
+  /** Dotted path inside the config block, e.g. `openai_api_base` or `bearer_token_auth.token`. */
+  path: string;
+  label: string;
+  /**
+   * `secret`: one of the provider's credential fields — sent as a `{{secrets/scope/key}}`
+   * reference at `path`, or as a literal at `<path>_plaintext`.
+   */
+  kind: "text" | "url" | "number" | "select" | "secret" | "textarea" | "boolean";
+  required?: boolean;
+  /** The choices of a `select`. */
+  options?: string[];
+  placeholder?: string;
+  help?: string;
+  /** Shown (and sent) only when the field at `path` has one of `values`. */
+  when?: { path: string; values: string[] };
+}
+
+export interface ProviderForm {
+  /** Display name, e.g. "Amazon Bedrock". */
+  label: string;
+  description?: string;
+  fields: ProviderFormField[];
+  /** Example upstream model names per task, offered as suggestions. */
+  example_models: Partial<Record<Task, string[]>>;
+}

@@ -1,0 +1,41 @@
+/**
+ * The provider catalogue, `GET /api/2.0/tessera/providers` (a Tessera extension): each
+ * provider's `external_model.provider` value, config key, tasks and the form of its config
+ * block, so that a client (the web UI) can offer every provider without knowing any.
+ * Any signed-in principal may read it: it says what the gateway can do, nothing stored.
+ */
+import type { FastifyInstance } from "fastify";
+import type { ProviderFormField } from "../../providers/form.js";
+import { providerDefinitions } from "../../providers/registry.js";
+import { callerOf } from "../auth.js";
+
+export interface ProviderInfo {
+  name: string;
+  label: string;
+  description?: string;
+  config_key: string;
+  tasks: string[];
+  fields: ProviderFormField[];
+  example_models: Record<string, string[]>;
+}
+
+/** The catalogue, built once: definitions do not change while the gateway runs. */
+export function providerCatalogue(): ProviderInfo[] {
+  return providerDefinitions().map((d) => ({
+    name: d.name,
+    label: d.form.label,
+    ...(d.form.description ? { description: d.form.description } : {}),
+    config_key: d.configKey,
+    tasks: [...d.tasks],
+    fields: d.form.fields,
+    example_models: { ...d.form.example_models } as Record<string, string[]>,
+  }));
+}
+
+export function providerRoutes(app: FastifyInstance): void {
+  const body = { providers: providerCatalogue() };
+  app.get("/api/2.0/tessera/providers", async (request) => {
+    callerOf(request);
+    return body;
+  });
+}
