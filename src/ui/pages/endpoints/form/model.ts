@@ -1,0 +1,259 @@
+/**
+ * The served-entity form's state and its two translations: form state → the API's
+ * `config` (EndpointCoreConfigInput), and an existing endpoint's config → form state.
+ * Pure (no DOM, no React, no imports outside this folder) so Node tests can load it
+ * (test/ui/endpoint-form.test.ts); the catalogue types are restated structurally for
+ * the same reason — `ProviderInfo` from api/providers.ts fits them.
+ */
+
+export interface CatalogueField {
+  path: string;
+  label: string;
+  kind: "text" | "url" | "number" | "select" | "secret" | "textarea" | "boolean";
+  required?: boolean;
+  options?: string[];
+  placeholder?: string;
+  help?: string;
+  when?: { path: string; values: string[] };
+}
+
+export interface CatalogueProvider {
+  name: string;
+  config_key: string;
+  tasks: string[];
+  fields: CatalogueField[];
+}
+
+/** A credential: a secret reference, a literal typed now (write-only), or the stored literal kept as is. */
+export type SecretValue = { mode: "ref"; scope: string; key: string } | { mode: "plaintext"; value: string } | { mode: "stored" };
+
+export interface EntityState {
+  provider: string;
+  /** `external_model.name`. */
+  model: string;
+  /** The served entity's name; empty means the server's default (from the model name). */
+  name: string;
+  /** Non-secret fields by path, as typed. */
+  values: Record<string, string>;
+  secrets: Record<string, SecretValue>;
+  /** Keys of the config block the form does not know (set through the API): sent back unchanged. */
+  extra: Record<string, unknown>;
+  /** Credential paths that had a stored plaintext when loaded: "keep it" is a choice for these. */
+  stored: string[];
+}
+
+export interface EndpointFormState {
+  task: string;
+  entities: EntityState[];
+  /** Traffic percentage per entity, same order. */
+  traffic: number[];
+}
+
+export const REDACTED = "[REDACTED]";
+export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,63}$/;
+const SECRET_REF = /^\{\{\s*secrets\/([^/\s}]+)\/([^/\s}]+)\s*\}\}$/;
+
+type Obj = Record<string, unknown>;
+
+function isObject(v: unknown): v is Obj {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export function formatSecretRef(scope: string, key: string): string {
+  return `{{secrets/${scope}/${key}}}`;
+}
+
+export function parseSecretRef(v: unknown): { scope: string; key: string } | undefined {
+  const m = typeof v === "string" ? SECRET_REF.exec(v.trim()) : null;
+  return m ? { scope: m[1] as string, key: m[2] as string } : undefined;
+}
+
+/** Whether a field applies, given the other fields' values. */
+export function isVisible(field: CatalogueField, values: Record<string, string>): boolean {
+  return !field.when || field.when.values.includes(values[field.when.path] ?? "");
+}
+
+/** The provider's fields that apply now. A path listed twice (under disjoint `when`s) appears once. */
+export function visibleFields(provider: CatalogueProvider, values: Record<string, string>): CatalogueField[] {
+  return provider.fields.filter((f) => isVisible(f, values));
+}
+
+/** Required selects start at their first option (the server's default), so `when` has a value to test. */
+function selectDefaults(provider: CatalogueProvider | undefined, values: Record<string, string>): Record<string, string> {
+  const out = { ...values };
+  for (const f of provider?.fields ?? []) {
+    if (f.kind === "select" && f.required && !out[f.path] && f.options?.[0]) out[f.path] = f.options[0];
+  }
+  return out;
+}
+
+export function emptyEntity(provider?: CatalogueProvider): EntityState {
+  return { provider: provider?.name ?? "", model: "", name: "", values: selectDefaults(provider, {}), secrets: {}, extra: {}, stored: [] };
+}
+
+/** Switching provider keeps the model and name, and starts the provider's fields afresh. */
+export function withProvider(entity: EntityState, provider: CatalogueProvider): EntityState {
+  return { ...entity, provider: provider.name, values: selectDefaults(provider, {}), secrets: {}, extra: {}, stored: [] };
+}
+
+/** The server's default entity name for a model (see defaultEntityName in src/config/endpoint-config.ts). */
+export function serverDefaultName(model: string): string {
+  return model.trim().replace(/[.:]/g, "-");
+}
+
+/**
+ * The name the entity will have. The server's default keeps characters such as "/" that
+ * it then refuses, so for such a model a cleaned-up name is sent instead.
+ */
+export function effectiveEntityName(entity: EntityState): string {
+  if (entity.name.trim()) return entity.name.trim();
+  const d = serverDefaultName(entity.model);
+  return NAME_PATTERN.test(d) ? d : d.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63) || "entity";
+}
+
+function setPath(obj: Obj, path: string, value: unknown): void {
+  const parts = path.split(".");
+  const leaf = parts.pop() as string;
+  let cur = obj;
+  for (const p of parts) {
+    if (!isObject(cur[p])) cur[p] = {};
+    cur = cur[p] as Obj;
+  }
+  cur[leaf] = value;
+}
+
+function getPath(obj: Obj, path: string): unknown {
+  let cur: unknown = obj;
+  for (const p of path.split(".")) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[p];
+  }
+  return cur;
+}
+
+function deletePath(obj: Obj, path: string): void {
+  const parts = path.split(".");
+  const leaf = parts.pop() as string;
+  const parent = parts.length ? getPath(obj, parts.join(".")) : obj;
+  if (isObject(parent)) delete parent[leaf];
+}
+
+/** `a.b.key` → `a.b.key_plaintext`. */
+export function plaintextPath(path: string): string {
+  return `${path}_plaintext`;
+}
+
+function typed(field: CatalogueField, raw: string): unknown {
+  if (field.kind === "number") return Number(raw);
+  if (field.kind === "boolean") return raw === "true";
+  return field.kind === "textarea" ? raw : raw.trim();
+}
+
+/** The provider's config block: applicable fields that were filled in, credentials as references or literals. */
+export function configBlock(entity: EntityState, provider: CatalogueProvider): Obj {
+  const block: Obj = structuredClone(entity.extra);
+  for (const f of visibleFields(provider, entity.values)) {
+    if (f.kind === "secret") {
+      const s = entity.secrets[f.path];
+      if (s?.mode === "ref" && s.scope && s.key) setPath(block, f.path, formatSecretRef(s.scope, s.key));
+      else if (s?.mode === "plaintext" && s.value) setPath(block, plaintextPath(f.path), s.value);
+      else if (s?.mode === "stored") setPath(block, plaintextPath(f.path), REDACTED);
+      continue;
+    }
+    const raw = entity.values[f.path] ?? "";
+    if (raw.trim() !== "" && !(f.kind === "boolean" && raw !== "true" && raw !== "false")) setPath(block, f.path, typed(f, raw));
+  }
+  return block;
+}
+
+/** One served entity of the API's config. `name` is sent when given, or when the server's default would be refused. */
+export function entityToConfig(entity: EntityState, provider: CatalogueProvider, task: string): Obj {
+  const out: Obj = {};
+  const name = effectiveEntityName(entity);
+  if (entity.name.trim() || name !== serverDefaultName(entity.model)) out["name"] = name;
+  out["external_model"] = { provider: provider.name, name: entity.model.trim(), task, [provider.config_key]: configBlock(entity, provider) };
+  return out;
+}
+
+/** The API's `config` for the form; traffic routes are sent when there is more than one entity. */
+export function toEndpointConfig(state: EndpointFormState, catalogue: readonly CatalogueProvider[]): Obj {
+  const served = state.entities.map((e) => {
+    const p = catalogue.find((c) => c.name === e.provider);
+    return p ? entityToConfig(e, p, state.task) : { external_model: { provider: e.provider, name: e.model.trim(), task: state.task } };
+  });
+  const config: Obj = { served_entities: served };
+  if (state.entities.length > 1) {
+    config["traffic_config"] = {
+      routes: state.entities.map((e, i) => ({ served_entity_name: effectiveEntityName(e), traffic_percentage: state.traffic[i] ?? 0 })),
+    };
+  }
+  return config;
+}
+
+/** An even split that adds up to 100 (the first entities take the remainder). */
+export function evenSplit(n: number): number[] {
+  if (n <= 0) return [];
+  const base = Math.floor(100 / n);
+  return Array.from({ length: n }, (_, i) => base + (i < 100 - base * n ? 1 : 0));
+}
+
+function entityFromConfig(raw: unknown, catalogue: readonly CatalogueProvider[]): EntityState {
+  const se = isObject(raw) ? raw : {};
+  const em = isObject(se["external_model"]) ? se["external_model"] : {};
+  const providerName = typeof em["provider"] === "string" ? em["provider"] : "";
+  const provider = catalogue.find((c) => c.name === providerName);
+  const entity: EntityState = {
+    provider: providerName,
+    model: typeof em["name"] === "string" ? em["name"] : "",
+    // Kept explicitly: a stored plaintext credential is kept only under the same entity name.
+    name: typeof se["name"] === "string" ? se["name"] : "",
+    values: {},
+    secrets: {},
+    extra: {},
+    stored: [],
+  };
+  if (!provider) return entity;
+  const block = isObject(em[provider.config_key]) ? structuredClone(em[provider.config_key] as Obj) : {};
+  for (const f of provider.fields) {
+    if (f.kind === "secret") {
+      const ref = parseSecretRef(getPath(block, f.path));
+      if (ref) entity.secrets[f.path] = { mode: "ref", ...ref };
+      else if (getPath(block, plaintextPath(f.path)) !== undefined) {
+        entity.secrets[f.path] = { mode: "stored" };
+        entity.stored.push(f.path);
+      }
+      deletePath(block, f.path);
+      deletePath(block, plaintextPath(f.path));
+      continue;
+    }
+    const v = getPath(block, f.path);
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
+      entity.values[f.path] = String(v);
+      deletePath(block, f.path);
+    }
+  }
+  // Objects emptied by taking their known fields out (bearer_token_auth: {}) are not "extra".
+  for (const [k, v] of Object.entries(block)) if (isObject(v) && Object.keys(v).length === 0) delete block[k];
+  entity.values = selectDefaults(provider, entity.values);
+  entity.extra = block;
+  return entity;
+}
+
+/** Form state for an existing endpoint's config (as GET returns it: plaintext credentials redacted). */
+export function fromEndpointConfig(config: unknown, catalogue: readonly CatalogueProvider[]): EndpointFormState {
+  const c = isObject(config) ? config : {};
+  const list = Array.isArray(c["served_entities"]) ? c["served_entities"] : [];
+  const entities = list.map((e) => entityFromConfig(e, catalogue));
+  const first = isObject(list[0]) && isObject(list[0]["external_model"]) ? list[0]["external_model"] : {};
+  const tc = isObject(c["traffic_config"]) ? c["traffic_config"] : {};
+  const routes = Array.isArray(tc["routes"]) ? tc["routes"].filter(isObject) : [];
+  const traffic = entities.map((e) => {
+    const r = routes.find((x) => x["served_entity_name"] === e.name);
+    return typeof r?.["traffic_percentage"] === "number" ? r["traffic_percentage"] : 0;
+  });
+  return {
+    task: typeof first["task"] === "string" ? first["task"] : "",
+    entities,
+    traffic: routes.length ? traffic : evenSplit(entities.length),
+  };
+}
