@@ -176,6 +176,23 @@ describe("web UI: serving endpoints", () => {
     await shootTall(page, "endpoint-detail");
   });
 
+  it("edits the AI gateway settings as JSON; the gateway's refusal is shown in full", async () => {
+    const gateway = page.getByRole("region", { name: "AI gateway" });
+    await gateway.getByRole("button", { name: "Edit AI gateway" }).click();
+    const editor = gateway.getByRole("textbox", { name: "AI gateway settings (JSON)" });
+    await editor.fill(`{"usage_tracking_config": {"enabled": true}, "rate_limits": [{"calls": 5, "key": "everyone", "renewal_period": "minute"}]}`);
+    await gateway.getByRole("button", { name: "Save AI gateway" }).click();
+    await gateway.getByRole("alert").getByText(/rate_limits\[0\]\.key/).first().waitFor();
+    await editor.fill(`{"usage_tracking_config": {"enabled": true}, "rate_limits": [{"calls": 5, "key": "endpoint", "renewal_period": "minute"}]}`);
+    await gateway.getByRole("button", { name: "Save AI gateway" }).click();
+    await gateway.getByText("5 calls per minute, the whole endpoint").waitFor();
+    const r = await h.api.call("GET", "/api/2.0/serving-endpoints/ab-test");
+    assert.deepEqual((r.json as { ai_gateway?: unknown }).ai_gateway, {
+      usage_tracking_config: { enabled: true },
+      rate_limits: [{ calls: 5, key: "endpoint", renewal_period: "minute" }],
+    });
+  });
+
   it("deletes an endpoint only once its name is typed", async () => {
     await page.goto("/endpoints/support-chat");
     await page.getByRole("button", { name: "Delete", exact: true }).click();
