@@ -1,13 +1,14 @@
 /**
  * The serving endpoint pages in a real browser: the empty state of a fresh gateway, the
  * list (search kept in the URL, sortable columns), the endpoint page (config, state,
- * tags round-tripping through the API, no secret shown), delete with confirmation, and a
- * friendly page for an endpoint that does not exist.
+ * tags round-tripping through the API, no secret shown), the AI gateway editor, delete
+ * with confirmation, a friendly page for an endpoint that does not exist, and editing the
+ * config: a change saved (the stored credential kept), a server-side error on its field.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { assertNoSecrets, inPage, mockChatEndpoint, shoot, signIn, startUiHarness, type UiHarness } from "./harness.js";
+import { assertNoSecrets, inPage, mockChatEndpoint, shoot, signIn, startUiHarness, UPSTREAM_KEY, type UiHarness } from "./harness.js";
 
 interface CreateBody {
   name: string;
@@ -215,5 +216,62 @@ describe("web UI: serving endpoints", () => {
     await page.getByRole("heading", { name: "No such endpoint" }).waitFor();
     await page.getByRole("link", { name: "Back to the endpoints" }).click();
     await page.waitForURL(/\/endpoints$/);
+  });
+
+  it("edits the config: a new model is saved and the stored credential is kept", async () => {
+    await page.goto("/endpoints/ab-test");
+    await page.getByRole("button", { name: "Edit configuration" }).click();
+    await page.waitForURL(/\/endpoints\/ab-test\?edit=1$/);
+    const first = page.getByRole("group", { name: /^Served entity 1/ });
+    await first.getByLabel("Model").waitFor();
+    assert.equal(await first.getByLabel("Model").inputValue(), "gpt-4o-mini");
+    assert.equal(await first.getByRole("radio", { name: "Keep stored value (hidden)" }).isChecked(), true);
+    assert.equal(await page.getByRole("spinbutton", { name: "Traffic to primary (%)" }).inputValue(), "80");
+    await assertNoSecrets(page);
+    await first.getByLabel("Model").fill("gpt-4.1-mini");
+    await page.getByRole("button", { name: "Save configuration" }).click();
+    await page.getByRole("status").getByText("config version 2").waitFor();
+    assert.doesNotMatch(page.url(), /edit=1/);
+    await page.getByRole("region", { name: "Served entities" }).getByText("gpt-4.1-mini").waitFor();
+
+    const r = await h.api.call("GET", "/api/2.0/serving-endpoints/ab-test");
+    const ep = r.json as { config: { config_version: number; served_entities: Array<{ name: string; external_model: { name: string } }> } };
+    assert.equal(ep.config.config_version, 2);
+    assert.deepEqual(
+      ep.config.served_entities.map((e) => [e.name, e.external_model.name]),
+      [
+        ["primary", "gpt-4.1-mini"],
+        ["challenger", "gpt-4o"],
+      ],
+    );
+    // The stored key still reaches the upstream: query until the edited entity answers.
+    h.mock.reset();
+    for (let i = 0; i < 30 && !h.mock.requests.some((q) => (q.json as { model?: string } | undefined)?.model === "gpt-4.1-mini"); i++) {
+      const q = await h.api.call("POST", "/serving-endpoints/ab-test/invocations", { messages: [{ role: "user", content: "hi" }] });
+      assert.equal(q.status, 200, q.text);
+    }
+    const hit = h.mock.requests.find((q) => (q.json as { model?: string } | undefined)?.model === "gpt-4.1-mini");
+    assert.ok(hit, "the edited entity was called");
+    assert.equal(hit.headers["authorization"], `Bearer ${UPSTREAM_KEY}`);
+  });
+
+  it("shows the gateway's validation error next to the field it names", async () => {
+    await page.getByRole("button", { name: "Edit configuration" }).click();
+    const first = page.getByRole("group", { name: /^Served entity 1/ });
+    const base = first.getByLabel("API base URL");
+    await base.fill("not a url");
+    await page.getByRole("button", { name: "Save configuration" }).click();
+    await base.and(page.locator('[aria-invalid="true"]')).waitFor();
+    const describedBy = (await base.getAttribute("aria-describedby")) ?? "";
+    const message = await inPage(page, `${JSON.stringify(describedBy)}.split(" ").map((id) => document.getElementById(id)?.innerText ?? "").join(" ")`);
+    assert.match(String(message), /http\(s\) URL/);
+    assert.equal(await inPage(page, "document.activeElement?.value"), "not a url", "the field in error has the focus");
+    await assertNoSecrets(page);
+    await inPage(page, `document.activeElement.scrollIntoView({ block: "center" })`);
+    await shoot(page, "endpoint-edit-error");
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await page.getByRole("region", { name: "Served entities" }).waitFor();
+    const r = await h.api.call("GET", "/api/2.0/serving-endpoints/ab-test");
+    assert.equal((r.json as { config: { config_version: number } }).config.config_version, 2, "nothing was saved");
   });
 });

@@ -44,8 +44,12 @@ export function EndpointPage() {
   const [params, setParams] = useSearchParams();
   const editing = params.get("edit") === "1";
   const [deleting, setDeleting] = useState(false);
+  const [savedVersion, setSavedVersion] = useState<number | null>(null);
   const q = useQuery({ queryKey: endpointKey(name), queryFn: () => getEndpoint(name) });
-  const setEditing = (on: boolean) => setParams(on ? { edit: "1" } : {});
+  const setEditing = (on: boolean) => {
+    setSavedVersion(null);
+    setParams(on ? { edit: "1" } : {});
+  };
 
   if (q.error instanceof ApiError && q.error.status === 404) {
     return (
@@ -118,9 +122,20 @@ export function EndpointPage() {
         }
       />
       {editing ? (
-        <EditConfig endpoint={e} onDone={() => setEditing(false)} />
+        <EditConfig
+          endpoint={e}
+          onDone={(saved) => {
+            setEditing(false);
+            if (saved) setSavedVersion(saved.config?.config_version ?? null);
+          }}
+        />
       ) : (
         <>
+          {savedVersion !== null ? (
+            <div className="notice epd-saved" role="status">
+              Configuration saved: the endpoint now serves config version {savedVersion}.
+            </div>
+          ) : null}
           <ServedEntitiesCard endpoint={e} />
           <div className="epd-grid">
             <div className="epd-col">
