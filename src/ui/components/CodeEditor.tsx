@@ -8,7 +8,7 @@ import { EditorView, basicSetup } from "codemirror";
 import { json, jsonParseLinter } from "@codemirror/lang-json";
 import { HighlightStyle, syntaxHighlighting } from "@codemirror/language";
 import { linter, lintGutter } from "@codemirror/lint";
-import { EditorState } from "@codemirror/state";
+import { EditorState, Prec } from "@codemirror/state";
 import { keymap } from "@codemirror/view";
 import { tags } from "@lezer/highlight";
 
@@ -40,9 +40,11 @@ export interface CodeEditorProps {
   /** Accessible name of the editor. */
   label: string;
   minHeight?: number;
+  /** Wrap long lines instead of scrolling sideways. */
+  wrap?: boolean;
 }
 
-export function CodeEditor({ value, onChange, onSubmit, readOnly = false, label, minHeight = 220 }: CodeEditorProps) {
+export function CodeEditor({ value, onChange, onSubmit, readOnly = false, label, minHeight = 220, wrap = false }: CodeEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const handlers = useRef({ onChange, onSubmit });
@@ -62,8 +64,22 @@ export function CodeEditor({ value, onChange, onSubmit, readOnly = false, label,
           syntaxHighlighting(highlight),
           theme,
           EditorState.readOnly.of(readOnly),
+          wrap ? EditorView.lineWrapping : [],
           EditorView.contentAttributes.of({ "aria-label": label }),
-          keymap.of([{ key: "Mod-Enter", run: () => (handlers.current.onSubmit?.(), true) }]),
+          // Above basicSetup's keymap, whose Mod-Enter would insert a blank line instead.
+          Prec.highest(
+            keymap.of([
+              {
+                key: "Mod-Enter",
+                run: () => {
+                  const submit = handlers.current.onSubmit;
+                  if (!submit) return false;
+                  submit();
+                  return true;
+                },
+              },
+            ]),
+          ),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) handlers.current.onChange(u.state.doc.toString());
           }),
@@ -74,7 +90,7 @@ export function CodeEditor({ value, onChange, onSubmit, readOnly = false, label,
     return () => v.destroy();
     // The editor is created once; `value` changes are applied below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [readOnly, label]);
+  }, [readOnly, label, wrap]);
 
   useEffect(() => {
     const v = view.current;
