@@ -10,8 +10,10 @@ function snippet(origin: string): string {
   return `# endpoint.json — a Databricks create-endpoint body
 {"name": "chat",
  "config": {"served_entities": [{"external_model": {
-   "name": "gpt-4o-mini", "provider": "openai", "task": "llm/v1/chat",
-   "openai_config": {"openai_api_key": "{{secrets/providers/openai}}"}}}]}}
+   "name": "gpt-4o-mini", "provider": "openai",
+   "task": "llm/v1/chat",
+   "openai_config": {
+     "openai_api_key": "{{secrets/providers/openai}}"}}}]}}
 
 tessera endpoints create -f endpoint.json
 # or
