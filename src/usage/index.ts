@@ -20,7 +20,7 @@ import type { InferencePayloadTable, UsageRecordTable } from "../store/tables/us
 import { BatchWriter } from "./batch-writer.js";
 import { inferenceRows, type InferenceExportRow } from "./inference-export.js";
 import { GatewayMetrics, METRICS_CONTENT_TYPE } from "./metrics.js";
-import { endpointUsage, workspaceUsage, type UsageBucket, type UsageWindow, type WorkspaceUsage } from "./queries.js";
+import { endpointReport, workspaceUsage, type EndpointUsageReport, type UsageWindow, type WorkspaceUsage } from "./queries.js";
 import { inferenceRow, usageRow } from "./rows.js";
 
 export type { InferenceExportRow } from "./inference-export.js";
@@ -41,7 +41,8 @@ export interface UsageService extends Recorder {
   /** Writes what is buffered now (queries call it, so they see the requests made just before). */
   flush(): Promise<void>;
   /** Usage buckets of one endpoint. */
-  endpointUsage(endpoint: string, w: UsageWindow): Promise<UsageBucket[]>;
+  /** Buckets and totals of one endpoint; `withRequesters` adds its usage per requester. */
+  endpointUsage(endpoint: string, w: UsageWindow, withRequesters?: boolean): Promise<EndpointUsageReport>;
   /** Usage of every endpoint, grouped by endpoint, by requester and by time bucket. */
   workspaceUsage(w: UsageWindow): Promise<WorkspaceUsage>;
   /** The inference-table rows of an endpoint with start ≤ request_time < end, oldest first. */
@@ -150,9 +151,9 @@ export function createUsageService(o: UsageOptions): UsageService {
     },
     close: () => writer.close(),
     flush: () => writer.flush(true),
-    async endpointUsage(endpoint, w) {
+    async endpointUsage(endpoint, w, withRequesters = false) {
       await writer.flush(true);
-      return endpointUsage(db, endpoint, w);
+      return endpointReport(db, endpoint, w, withRequesters);
     },
     async workspaceUsage(w) {
       await writer.flush(true);

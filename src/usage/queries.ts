@@ -40,9 +40,18 @@ export type EndpointUsage = { endpoint: string } & UsageTotals;
 export type RequesterUsage = { requester: string; requester_kind: string } & UsageTotals;
 
 export interface WorkspaceUsage {
+  /** The whole window at once: percentiles over all its requests, not over buckets. */
+  totals: UsageTotals;
   by_endpoint: EndpointUsage[];
   by_requester: RequesterUsage[];
   usage: UsageBucket[];
+}
+
+/** One endpoint's usage: buckets, the window's totals, and (for its managers) who used it. */
+export interface EndpointUsageReport {
+  usage: UsageBucket[];
+  totals: UsageTotals;
+  by_requester?: RequesterUsage[];
 }
 
 interface Row {
@@ -112,6 +121,24 @@ function bucketKey(g: Granularity): RawBuilder<unknown> {
   return sql`(time / ${size}) * ${size}`;
 }
 
+/** The window as a single group (zeros when it holds no request). */
+async function windowTotals(db: Db, endpoint: string | undefined, w: UsageWindow): Promise<UsageTotals> {
+  const [row] = await aggregate(db, sql`'window'`, w, endpoint);
+  return totals(row ?? { k: "window", kind: null, requests: 0, errors: 0, rate_limited: 0, input_tokens: 0, output_tokens: 0, cached_tokens: 0, reasoning_tokens: 0, p50: 0, p99: 0, estimated: 0 });
+}
+
+async function requesterUsage(db: Db, endpoint: string | undefined, w: UsageWindow): Promise<RequesterUsage[]> {
+  const rows = await aggregate(db, sql.ref("requester"), w, endpoint);
+  return rows.map((r) => ({ requester: String(r.k), requester_kind: r.kind ?? "user", ...totals(r) }));
+}
+
+/** An endpoint's buckets and totals; with `withRequesters`, its usage per requester too. */
+export async function endpointReport(db: Db, endpoint: string, w: UsageWindow, withRequesters: boolean): Promise<EndpointUsageReport> {
+  const report: EndpointUsageReport = { usage: await endpointUsage(db, endpoint, w), totals: await windowTotals(db, endpoint, w) };
+  if (withRequesters) report.by_requester = await requesterUsage(db, endpoint, w);
+  return report;
+}
+
 /** Buckets with at least one request, oldest first. */
 export async function endpointUsage(db: Db, endpoint: string | undefined, w: UsageWindow): Promise<UsageBucket[]> {
   const rows = await aggregate(db, bucketKey(w.granularity), w, endpoint);
@@ -120,11 +147,10 @@ export async function endpointUsage(db: Db, endpoint: string | undefined, w: Usa
 
 export async function workspaceUsage(db: Db, w: UsageWindow): Promise<WorkspaceUsage> {
   const endpoints = await aggregate(db, sql.ref("endpoint_name"), w, undefined);
-  const requesters = await aggregate(db, sql.ref("requester"), w, undefined);
-  const usage = await endpointUsage(db, undefined, w);
   return {
+    totals: await windowTotals(db, undefined, w),
     by_endpoint: endpoints.map((r) => ({ endpoint: String(r.k), ...totals(r) })),
-    by_requester: requesters.map((r) => ({ requester: String(r.k), requester_kind: r.kind ?? "user", ...totals(r) })),
-    usage,
+    by_requester: await requesterUsage(db, undefined, w),
+    usage: await endpointUsage(db, undefined, w),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The AI gateway pieces together, with real principals: per-user, per-group and
  * per-service-principal rate limits keep separate (or shared) budgets for real callers;
- * usage records name the real requester; a CAN_VIEW user reads an endpoint's usage and
+ * usage records name the real requester; a CAN_VIEW user reads an endpoint's usage (totals,
+ * not who used it) and
  * metrics but cannot export its payloads; a reserved name cannot become an endpoint.
  */
 import assert from "node:assert/strict";
@@ -92,7 +93,12 @@ describe("governance: limits and usage for real principals", () => {
     tokens["dee"] = (await ok(api, "POST", "/api/2.0/token-management/on-behalf-of/tokens", { user_name: "dee" }))["token_value"] as string;
     await ok(api, "PATCH", "/api/2.0/permissions/serving-endpoints/per-user", { access_control_list: [{ user_name: "dee", permission_level: "CAN_VIEW" }] });
     const dee = new Client(rt.url, bearer(tokens["dee"] as string));
-    assert.equal((await dee.call("GET", `/api/2.0/serving-endpoints/per-user/usage?start_time=0&end_time=${end}&granularity=day`)).status, 200);
+    const deeUsage = await dee.call("GET", `/api/2.0/serving-endpoints/per-user/usage?start_time=0&end_time=${end}&granularity=day`);
+    assert.equal(deeUsage.status, 200);
+    assert.ok((deeUsage.json as { totals: { requests: number } }).totals.requests >= 3);
+    assert.equal((deeUsage.json as { by_requester?: unknown }).by_requester, undefined, "who used an endpoint is for its managers");
+    const managed = await api.call("GET", `/api/2.0/serving-endpoints/per-user/usage?start_time=0&end_time=${end}&granularity=day`);
+    assert.ok((managed.json as { by_requester: Array<{ requester: string }> }).by_requester.some((r) => r.requester === "ann"));
     assert.equal((await dee.call("GET", "/api/2.0/serving-endpoints/per-user/metrics")).status, 200);
     assert.equal((await dee.call("GET", "/api/2.0/serving-endpoints/per-user/inference-table")).status, 403);
     assert.equal((await dee.call("GET", "/api/2.0/serving-endpoints/usage")).status, 403, "workspace usage is for admins");

@@ -172,6 +172,14 @@ describe("usage tracking", () => {
     }
     const latencies = all.map((x) => x.latency_ms).sort((a, b) => a - b);
     if (buckets.length === 1) assert.equal(buckets[0]?.["p99_latency_ms"], latencies[Math.ceil(0.99 * latencies.length) - 1]);
+    // The window's totals: sums, and percentiles over all its requests (not over buckets).
+    const report = q.json as { totals: Bucket; by_requester: Array<{ requester: string; requests: number }> };
+    assert.equal(report.totals["requests"], all.length);
+    assert.equal(report.totals["input_tokens"], all.reduce((n, x) => n + x.input_tokens, 0));
+    assert.equal(report.totals["p50_latency_ms"], latencies[Math.ceil(0.5 * latencies.length) - 1]);
+    assert.equal(report.totals["p99_latency_ms"], latencies[Math.ceil(0.99 * latencies.length) - 1]);
+    // The admin manages the endpoint, so it sees who used it.
+    assert.deepEqual(report.by_requester.map((r) => [r.requester, r.requests]), [["admin", all.length]]);
 
     const now = Date.now();
     const minute = await api.call("GET", `/api/2.0/serving-endpoints/tracked/usage?start_time=${now - 600_000}&end_time=${now + 1000}&granularity=minute`);
@@ -182,7 +190,9 @@ describe("usage tracking", () => {
     const day = await api.call("GET", `/api/2.0/serving-endpoints/tracked/usage?granularity=day&start_time=${now - 86_400_000}`);
     assert.ok((day.json as { usage: Bucket[] }).usage.every((b) => (b["bucket_start_ms"] ?? 1) % 86_400_000 === 0));
     const past = await api.call("GET", `/api/2.0/serving-endpoints/tracked/usage?start_time=0&end_time=1000`);
-    assert.deepEqual(past.json, { usage: [] });
+    const empty = past.json as { usage: Bucket[]; totals: Bucket };
+    assert.deepEqual(empty.usage, []);
+    assert.equal(empty.totals["requests"], 0);
   });
 
   it("answers workspace usage grouped by endpoint and by requester (and still routes GET /serving-endpoints/{name})", async () => {
@@ -194,6 +204,7 @@ describe("usage tracking", () => {
     assert.equal(w.by_endpoint.find((e) => e.endpoint === "tracked")?.requests, all.filter((x) => x.endpoint_name === "tracked").length);
     assert.deepEqual(w.by_requester.map((r) => [r.requester, r.requests]), [["admin", all.length]]);
     assert.equal(w.usage.reduce((n, b) => n + (b["requests"] ?? 0), 0), all.length);
+    assert.equal((q.json as { totals: Bucket }).totals["requests"], all.length);
     const ep = await api.call("GET", "/api/2.0/serving-endpoints/tracked");
     assert.equal(ep.status, 200);
     assert.equal((ep.json as { name: string }).name, "tracked");

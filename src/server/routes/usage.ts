@@ -40,8 +40,9 @@ export function usageRoutes(app: FastifyInstance, deps: { usage: UsageService; a
 
   app.get<Named>(`${base}/:name/usage`, async (request) => {
     const name = request.params.name;
-    await access.requireEndpoint(callerOf(request), name, "CAN_VIEW");
-    return { usage: await usage.endpointUsage(name, parseWindow(request.query)) };
+    const ep = await access.requireEndpoint(callerOf(request), name, "CAN_VIEW");
+    // Who used an endpoint is for those who manage it; viewers see the totals.
+    return usage.endpointUsage(name, parseWindow(request.query), ep.level === "CAN_MANAGE");
   });
 
   app.get<Named>(`${base}/:name/inference-table`, async (request, reply) => {
