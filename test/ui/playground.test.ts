@@ -4,7 +4,7 @@
  * and the metrics on the reply, reasoning (collapsible, collapsed once the answer starts)
  * and tool calls, an image sent as a data URL, Stop, an upstream error shown inline,
  * two endpoints compared side by side (each column streaming on its own: a slow column
- * does not hold the fast one), a reload keeping the conversation, Export and Clear.
+ * does not hold the fast one, and stops alone), a reload keeping the conversation, Export and Clear.
  *
  * Reasoning: the mock shows reasoning only on its Databricks route (OpenAI's API only
  * counts reasoning tokens), so the reasoning test chats with a `databricks-model-serving`
@@ -65,6 +65,12 @@ describe("web UI: AI Playground", () => {
     await page.goto("/playground?endpoint=chat-beta");
     assert.equal(await page.getByLabel("Endpoint", { exact: true }).inputValue(), "chat-beta");
     await page.getByText("openai · gpt-beta").waitFor();
+    // An empty conversation offers example prompts; one fills the message box.
+    const example = page.getByRole("list", { name: "Example prompts" }).getByRole("button").first();
+    const prompt = await example.innerText();
+    await example.click();
+    assert.equal(await page.getByLabel("Message", { exact: true }).inputValue(), prompt);
+    await shoot(page, "playground-empty");
 
     await page.getByLabel("System prompt").fill("You are a terse assistant. Answer in Markdown.");
     await page.getByLabel("Temperature", { exact: true }).fill("0.2");
@@ -187,13 +193,17 @@ describe("web UI: AI Playground", () => {
     const slow = "**Slow and thorough.** Consider three things:\n\n- latency\n- cost\n- quality";
     const fast = "**Fast:** pick the cheaper model for drafts.";
     h.mock.enqueue({ text: slow, pieces: 4, pieceDelayMs: 300, usage: { prompt: 20, completion: 30 } }, { text: fast, usage: { prompt: 20, completion: 9 } });
+    const widths = async () => Promise.all(["A", "B"].map(async (l) => Math.round((await column(l).boundingBox())?.width ?? 0)));
+    const before = await widths();
     await send("Which model should I use?");
     // The fast column finishes while the slow one still streams.
     await page.getByText("pick the cheaper model").waitFor();
     const fastColumnDone = page.getByRole("region", { name: /^Column [AB]:/ }).filter({ hasText: "pick the cheaper model" });
     await fastColumnDone.getByText("Tokens 20 in · 9 out").waitFor();
     assert.equal(await page.getByText("Streaming…").count(), 1, "the slow column is still streaming");
+    assert.deepEqual(await widths(), before, "streaming does not change the columns' widths");
     await idle();
+    assert.deepEqual(await widths(), before);
 
     // The mock answered in order of arrival: match each column to the request it sent.
     const [first, second] = h.mock.requests.slice(-2).map((r) => (r.json as Json)["model"]);
@@ -205,12 +215,20 @@ describe("web UI: AI Playground", () => {
       assert.equal(await col.getByRole("article", { name: `Reply from ${endpoint}` }).count(), 1);
     }
     await shoot(page, "playground-compare");
+
+    // A column stops on its own: the other one's answer stands.
+    h.mock.enqueue({ text: "Another slow answer, stopped half-way through.", pieces: 10, pieceDelayMs: 300 }, { text: "Done quickly." });
+    await send("And for summaries?");
+    await page.getByText("Done quickly.").waitFor();
+    await page.getByRole("button", { name: /^Stop column [AB]$/ }).click();
+    await idle();
+    assert.equal(await page.getByText("Stopped", { exact: true }).count(), 1);
   });
 
   it("keeps the conversation across a reload, exports it as JSON, and clears it", async () => {
     await page.reload();
     await column("B").getByText("Which model should I use?").waitFor();
-    await column("A").getByLabel("Reply metrics").getByText(/TTFT/).waitFor();
+    await column("A").getByLabel("Reply metrics").first().getByText(/TTFT/).waitFor();
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export JSON" }).click()]);
     assert.match(download.suggestedFilename(), /^playground-\d{4}-\d\d-\d\dT[\d-]+\.json$/);
@@ -221,7 +239,8 @@ describe("web UI: AI Playground", () => {
     const columns = doc["columns"] as Array<{ endpoint: string; messages: Json[] }>;
     assert.deepEqual(columns.map((c) => c.endpoint), ["chat-alpha", "chat-beta"]);
     for (const c of columns) {
-      assert.deepEqual(c.messages.map((m) => m["role"]), ["user", "assistant"]);
+      assert.deepEqual(c.messages.map((m) => m["role"]), ["user", "assistant", "user", "assistant"]);
+      assert.equal(c.messages[2]?.["content"], "And for summaries?");
       const m = c.messages[1]?.["metrics"] as Json;
       assert.equal(typeof m["latency_ms"], "number");
       assert.equal(typeof m["ttft_ms"], "number");

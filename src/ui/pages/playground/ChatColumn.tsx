@@ -1,6 +1,6 @@
 /**
  * One column of the playground: its endpoint picker, its own transcript and a Stop for
- * its own stream. The transcript scrolls inside the column and follows a streaming reply
+ * its own stream (from the streaming reply's footer). The transcript scrolls inside the column and follows a streaming reply
  * only while the reader is at the bottom; scrolling up to read stops the following.
  */
 import { useLayoutEffect, useRef } from "react";
@@ -19,12 +19,15 @@ export interface ChatColumnProps {
   onEndpoint(name: string): void;
   onRemove(): void;
   onStop(): void;
+  /** Example prompts offered while the column is empty; picking one fills the message box. */
+  suggestions: readonly string[];
+  onSuggest(prompt: string): void;
 }
 
 /** Within this many pixels of the end counts as "at the bottom". */
 const BOTTOM_SLACK = 32;
 
-export function ChatColumn({ column, letter, endpoints, canRemove, onEndpoint, onRemove, onStop }: ChatColumnProps) {
+export function ChatColumn({ column, letter, endpoints, canRemove, onEndpoint, onRemove, onStop, suggestions, onSuggest }: ChatColumnProps) {
   const log = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const turnCount = useRef(column.turns.length);
@@ -75,11 +78,6 @@ export function ChatColumn({ column, letter, endpoints, canRemove, onEndpoint, o
           </div>
         </div>
         <div className="pg-column-actions">
-          {streaming ? (
-            <button type="button" className="btn btn-small" onClick={onStop} aria-label={letter ? `Stop column ${letter}` : "Stop this reply"}>
-              Stop
-            </button>
-          ) : null}
           {canRemove ? (
             <button type="button" className="btn btn-small btn-ghost pg-icon-btn" onClick={onRemove} aria-label={`Remove column ${letter ?? ""}`.trim()} title="Remove this column">
               <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
@@ -94,9 +92,22 @@ export function ChatColumn({ column, letter, endpoints, canRemove, onEndpoint, o
           <div className="pg-column-empty">
             <div className="pg-column-empty-title">{column.endpoint ? `Ask ${column.endpoint} anything` : "Pick an endpoint"}</div>
             <div className="muted small">{letter ? "Every column answers the same prompt, each streaming on its own." : "Replies stream in as they are written."}</div>
+            {suggestions.length ? (
+              <ul className="pg-suggestions" aria-label="Example prompts">
+                {suggestions.map((p) => (
+                  <li key={p}>
+                    <button type="button" className="pg-suggestion" onClick={() => onSuggest(p)}>
+                      {p}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
           </div>
         ) : (
-          column.turns.map((t) => (t.role === "user" ? <UserMessage key={t.id} turn={t} /> : <AssistantMessage key={t.id} turn={t} />))
+          column.turns.map((t) =>
+            t.role === "user" ? <UserMessage key={t.id} turn={t} /> : <AssistantMessage key={t.id} turn={t} onStop={onStop} stopLabel={letter ? `Stop column ${letter}` : "Stop this reply"} />,
+          )
         )}
       </div>
     </section>

@@ -8,7 +8,13 @@ import { useRef, useState, type ClipboardEvent, type KeyboardEvent } from "react
 import type { ImageAttachment } from "./model";
 import { MAX_IMAGES, readImages } from "./images";
 
+/** The message box's id, so a suggestion elsewhere on the page can focus it. */
+export const MESSAGE_BOX_ID = "pg-message";
+
 export interface ComposerProps {
+  /** The draft, held by the page so the example prompts can fill it. */
+  text: string;
+  onText(text: string): void;
   busy: boolean;
   /** Why sending is not possible right now (shown under the box), or null. */
   blocked: string | null;
@@ -18,8 +24,7 @@ export interface ComposerProps {
   onStop(): void;
 }
 
-export function Composer({ busy, blocked, targets, onSend, onStop }: ComposerProps) {
-  const [text, setText] = useState("");
+export function Composer({ text, onText: setText, busy, blocked, targets, onSend, onStop }: ComposerProps) {
   const [images, setImages] = useState<ImageAttachment[]>([]);
   const [problems, setProblems] = useState<string[]>([]);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -104,6 +109,7 @@ export function Composer({ busy, blocked, targets, onSend, onStop }: ComposerPro
           }}
         />
         <textarea
+          id={MESSAGE_BOX_ID}
           className="pg-input"
           aria-label="Message"
           placeholder={targets > 1 ? `Message ${targets} endpoints…` : "Message…"}

@@ -73,15 +73,26 @@ function ToolCallView({ call }: { call: ToolCall }) {
   );
 }
 
-function Metrics({ turn }: { turn: AssistantTurn }) {
+interface StopProps {
+  onStop(): void;
+  /** Names the column in a comparison ("Stop column B"). */
+  stopLabel: string;
+}
+
+function Metrics({ turn, onStop, stopLabel }: { turn: AssistantTurn } & StopProps) {
   const m = turn.metrics;
   const streaming = turn.status === "streaming";
   return (
     <div className="pg-metrics" aria-label="Reply metrics">
       {streaming ? (
-        <span className="pg-live">
-          <span className="pg-dot" aria-hidden="true" /> Streaming…
-        </span>
+        <>
+          <span className="pg-live">
+            <span className="pg-dot" aria-hidden="true" /> Streaming…
+          </span>
+          <button type="button" className="btn btn-small pg-reply-stop" onClick={onStop} aria-label={stopLabel}>
+            Stop
+          </button>
+        </>
       ) : (
         <>
           {m.servedModel ? (
@@ -104,7 +115,7 @@ function Metrics({ turn }: { turn: AssistantTurn }) {
   );
 }
 
-export function AssistantMessage({ turn }: { turn: AssistantTurn }) {
+export function AssistantMessage({ turn, onStop, stopLabel }: { turn: AssistantTurn } & StopProps) {
   const streaming = turn.status === "streaming";
   const empty = !turn.text && !turn.reasoning && !turn.toolCalls.length;
   const error = turn.error ? new ApiError(turn.error.status, turn.error.code, turn.error.message, undefined, turn.error.body) : undefined;
@@ -135,7 +146,7 @@ export function AssistantMessage({ turn }: { turn: AssistantTurn }) {
       ))}
       {!streaming && !error && empty && turn.status === "done" ? <div className="muted small">(empty reply)</div> : null}
       {error ? <ErrorBox error={error} title="The endpoint answered with an error" /> : null}
-      <Metrics turn={turn} />
+      <Metrics turn={turn} onStop={onStop} stopLabel={stopLabel} />
     </article>
   );
 }

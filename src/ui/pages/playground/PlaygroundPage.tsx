@@ -15,7 +15,7 @@ import { EmptyState } from "../../components/EmptyState";
 import { ErrorBox } from "../../components/ErrorBox";
 import { PageHeader } from "../../components/PageHeader";
 import { ChatColumn } from "./ChatColumn";
-import { Composer } from "./Composer";
+import { Composer, MESSAGE_BOX_ID } from "./Composer";
 import { addColumn, clearTurns, hasTurns, isStreaming, newConversation, removeColumn, sendPrompt, setEndpoint } from "./conversation";
 import { chatEndpoints, initialEndpoint } from "./endpoints";
 import { exportFileName, toExport } from "./exportFormat";
@@ -26,6 +26,13 @@ import { loadConversation, saveConversation } from "./storage";
 import { useReplyRunner } from "./useReplyRunner";
 import { assignEndpoints, columnLetter } from "./view";
 import "./playground.css";
+
+/** Offered in an empty column: each shows a different side of a model (prose, code, structure). */
+const SUGGESTIONS = [
+  "Explain what a model-serving gateway does, in three bullet points.",
+  "Write a Python function that retries an HTTP call with exponential backoff.",
+  "Reply with a JSON object describing a fictional customer: name, plan, signup date.",
+] as const;
 
 /** Session storage is written at most this often while replies stream. */
 const SAVE_EVERY_MS = 500;
@@ -51,13 +58,19 @@ function usePersisted(conv: Conversation): void {
       saveConversation(sessionStorage, latest.current);
     }, SAVE_EVERY_MS);
   }, [conv]);
-  useEffect(
-    () => () => {
+  // Leaving the page or reloading it writes at once what the timer has not written yet.
+  useEffect(() => {
+    const flush = () => {
       window.clearTimeout(timer.current);
+      timer.current = undefined;
       saveConversation(sessionStorage, latest.current);
-    },
-    [],
-  );
+    };
+    window.addEventListener("pagehide", flush);
+    return () => {
+      window.removeEventListener("pagehide", flush);
+      flush();
+    };
+  }, []);
 }
 
 export function PlaygroundPage() {
@@ -72,6 +85,7 @@ export function PlaygroundPage() {
   const names = useMemo(() => endpoints.map((e) => e.name), [endpoints]);
   const [conv, setConv] = useState<Conversation>(() => loadConversation(sessionStorage) ?? newConversation());
   const [showSettings, setShowSettings] = useState(true);
+  const [draft, setDraft] = useState("");
   const runner = useReplyRunner(setConv);
   usePersisted(conv);
 
@@ -189,10 +203,15 @@ export function PlaygroundPage() {
                 onStop={() => {
                   for (const t of col.turns) if (t.role === "assistant" && t.status === "streaming") runner.stop(t.id);
                 }}
+                suggestions={i === 0 && !hasTurns(conv) ? SUGGESTIONS : []}
+                onSuggest={(p) => {
+                  setDraft(p);
+                  document.getElementById(MESSAGE_BOX_ID)?.focus();
+                }}
               />
             ))}
           </div>
-          <Composer busy={busy} blocked={blocked} targets={targets} onSend={send} onStop={() => runner.stop()} />
+          <Composer text={draft} onText={setDraft} busy={busy} blocked={blocked} targets={targets} onSend={send} onStop={() => runner.stop()} />
         </div>
         {showSettings ? (
           <SettingsPanel system={conv.system} params={conv.params} errors={errors} onSystem={(system) => setConv((c) => ({ ...c, system }))} onParams={(params) => setConv((c) => ({ ...c, params }))} />
