@@ -45,7 +45,11 @@ export function EndpointPage() {
   const editing = params.get("edit") === "1";
   const [deleting, setDeleting] = useState(false);
   const [savedVersion, setSavedVersion] = useState<number | null>(null);
-  const q = useQuery({ queryKey: endpointKey(name), queryFn: () => getEndpoint(name) });
+  const q = useQuery({
+    queryKey: endpointKey(name),
+    queryFn: () => getEndpoint(name),
+    refetchInterval: (query) => (query.state.data?.state?.config_update === "IN_PROGRESS" ? 3000 : false),
+  });
   const setEditing = (on: boolean) => {
     setSavedVersion(null);
     setParams(on ? { edit: "1" } : {});

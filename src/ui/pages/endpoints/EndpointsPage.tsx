@@ -24,7 +24,12 @@ export function EndpointsPage() {
   const q = params.get("q") ?? "";
   const sort = parseSort(params.get("sort"));
   const deleted = (useLocation().state as { deleted?: string } | null)?.deleted;
-  const list = useQuery({ queryKey: ["endpoints"], queryFn: listEndpoints });
+  // While a config update is in flight its state changes on its own: look again every few seconds.
+  const list = useQuery({
+    queryKey: ["endpoints"],
+    queryFn: listEndpoints,
+    refetchInterval: (query) => (query.state.data?.some((e) => e.state?.config_update === "IN_PROGRESS") ? 3000 : false),
+  });
 
   const shown = useMemo(() => sortEndpoints((list.data ?? []).filter((e) => matches(e, q)), sort.key, sort.dir), [list.data, q, sort.key, sort.dir]);
 
