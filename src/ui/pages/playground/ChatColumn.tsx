@@ -69,7 +69,7 @@ export function ChatColumn({ column, letter, endpoints, canRemove, onEndpoint, o
             {column.endpoint && !endpoint ? <option value={column.endpoint}>{column.endpoint} (not available)</option> : null}
             {endpoints.map((e) => (
               <option key={e.name} value={e.name}>
-                {e.name}
+                {e.state.ready === "READY" ? e.name : `${e.name} (not ready)`}
               </option>
             ))}
           </select>

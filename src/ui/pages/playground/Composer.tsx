@@ -1,7 +1,7 @@
 /**
  * The one message box of the playground: every column gets what is sent here. Enter
  * sends, Shift+Enter adds a line (and Enter while an input method is composing does
- * neither); images come from the file picker or from pasting, shown as removable
+ * neither); images come from the file picker, pasting or dropping, shown as removable
  * thumbnails until sent. While any column streams, Send becomes Stop.
  */
 import { useRef, useState, type ClipboardEvent, type KeyboardEvent } from "react";
@@ -63,6 +63,15 @@ export function Composer({ text, onText: setText, busy, blocked, targets, onSend
   return (
     <form
       className="pg-composer"
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes("Files")) e.preventDefault();
+      }}
+      onDrop={(e) => {
+        const files = [...e.dataTransfer.files];
+        if (!files.length) return;
+        e.preventDefault();
+        void add(files);
+      }}
       onSubmit={(e) => {
         e.preventDefault();
         send();
