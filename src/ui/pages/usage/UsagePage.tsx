@@ -146,8 +146,7 @@ function Dashboard({ data, stale, endpoint, tracked, endpoints, linkTo }: Dashbo
       </>
     );
   }
-  const whole = data.byEndpoint?.length === 1 ? data.byEndpoint[0] : data.byRequester?.length === 1 ? data.byRequester[0] : undefined;
-  const s = summarize(data.buckets, whole);
+  const s = summarize(data.totals);
   if (s.requests === 0) return endpoint ? <EndpointEmpty endpoint={endpoint} tracked={tracked} /> : <WorkspaceEmpty endpoints={endpoints} />;
 
   const points = series(data.buckets, data.window);
@@ -168,7 +167,7 @@ function Dashboard({ data, stale, endpoint, tracked, endpoints, linkTo }: Dashbo
       {data.byRequester ? (
         <RequestersTable rows={data.byRequester} />
       ) : (
-        <p className="muted small us-foot">Per-requester totals are reported for the whole workspace: choose “All endpoints” to see the top requesters.</p>
+        <p className="muted small us-foot">Who used an endpoint is shown to those who manage it.</p>
       )}
       {untracked.length ? (
         <p className="muted small us-foot">

@@ -27,7 +27,6 @@ export function UsageTiles({ s, loading }: { s: Summary | undefined; loading: bo
       </div>
     );
   }
-  const approx = s.exactLatency ? undefined : "approximate: across buckets";
   return (
     <div className="us-tiles">
       <Tile label="Requests" value={formatCount(s.requests)} note={s.rate_limited_requests ? `${formatCount(s.rate_limited_requests)} rate-limited` : undefined} />
@@ -38,8 +37,8 @@ export function UsageTiles({ s, loading }: { s: Summary | undefined; loading: bo
         note={s.estimated_requests ? `${formatCount(s.estimated_requests)} requests estimated` : s.reasoning_tokens ? `${formatCount(s.reasoning_tokens)} reasoning` : undefined}
       />
       <Tile label="Errors" value={formatCount(s.errors)} note={`${percent(s.errors, s.requests)} error rate`} tone={s.errors ? "bad" : undefined} />
-      <Tile label="p50 latency" value={formatMs(s.p50)} note={s.p50 === undefined ? undefined : approx && `≈ ${approx}`} />
-      <Tile label="p99 latency" value={formatMs(s.p99)} note={s.p99 === undefined ? undefined : approx && "at most: highest bucket p99"} />
+      <Tile label="p50 latency" value={formatMs(s.p50)} />
+      <Tile label="p99 latency" value={formatMs(s.p99)} />
     </div>
   );
 }
