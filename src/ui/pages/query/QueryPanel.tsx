@@ -100,7 +100,7 @@ function Panel({ endpoint }: { endpoint: Endpoint }) {
             </p>
           </div>
         </div>
-        <div className="qp-response" aria-live="off">
+        <div className="qp-response">
           <h3>Response</h3>
           <ResponseView run={run} task={task} />
         </div>

@@ -34,11 +34,13 @@ function StatusBadge({ run }: { run: Run }) {
   return <span className="badge badge-ready">{run.result?.status ?? 200} OK</span>;
 }
 
-function Item({ label, children, mono = false }: { label: string; children: ReactNode; mono?: boolean }) {
+function Item({ label, children, wide = false, title }: { label: string; children: ReactNode; wide?: boolean; title?: string }) {
   return (
-    <div className="qp-summary-item">
+    <div className={wide ? "qp-summary-item qp-summary-wide" : "qp-summary-item"}>
       <dt>{label}</dt>
-      <dd className={mono ? "mono" : undefined}>{children}</dd>
+      <dd className={wide ? "mono" : undefined} title={title}>
+        {children}
+      </dd>
     </div>
   );
 }
@@ -62,14 +64,19 @@ function Summary({ run }: { run: Run }) {
       </Item>
       <Item label="Latency">{run.state === "running" ? <Elapsed since={run.started} /> : formatMs(run.latencyMs)}</Item>
       {run.stream ? <Item label="Time to first token">{formatMs(run.ttftMs)}</Item> : null}
-      <Item label="Tokens in">{formatCount(t.prompt)}</Item>
-      <Item label="Tokens out">{formatCount(t.completion)}</Item>
-      <Item label="Total tokens">{formatCount(t.total)}</Item>
-      {t.cached ? <Item label="Cached">{formatCount(t.cached)}</Item> : null}
-      {t.reasoning ? <Item label="Reasoning">{formatCount(t.reasoning)}</Item> : null}
-      <Item label="Served model" mono>
-        {run.result?.servedModel ?? "—"}
-      </Item>
+      {/* A failed call has no tokens and no served model: only what is known is shown. */}
+      {run.state === "error" ? null : (
+        <>
+          <Item label="Tokens in">{formatCount(t.prompt)}</Item>
+          <Item label="Tokens out">{formatCount(t.completion)}</Item>
+          <Item label="Total tokens">{formatCount(t.total)}</Item>
+          {t.cached ? <Item label="Cached">{formatCount(t.cached)}</Item> : null}
+          {t.reasoning ? <Item label="Reasoning">{formatCount(t.reasoning)}</Item> : null}
+          <Item label="Served model" wide title={run.result?.servedModel ?? undefined}>
+            {run.result?.servedModel ?? "—"}
+          </Item>
+        </>
+      )}
     </dl>
   );
 }
@@ -139,8 +146,13 @@ export function ResponseView({ run, task }: { run: Run | null; task: QueryTask }
   }
   const err = run.error;
   const api = err instanceof ApiError ? err : undefined;
+  const announce =
+    run.state === "done" ? `Response ${run.result?.status ?? ""} in ${formatMs(run.latencyMs)}` : run.state === "stopped" ? "Stopped" : "";
   return (
     <div className="qp-response-body">
+      <p className="visually-hidden" role="status">
+        {announce}
+      </p>
       <Summary run={run} />
       <Answer run={run} task={task} />
       {run.state === "stopped" ? (
