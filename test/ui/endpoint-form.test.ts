@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { providerCatalogue } from "../../src/server/routes/providers.js";
 import { parseEndpointConfig } from "../../src/config/endpoint-config.js";
-import { entityErrors, errorKey } from "../../src/ui/pages/endpoints/form/errors.js";
+import { entityErrors, errorKey, errorMessage } from "../../src/ui/pages/endpoints/form/errors.js";
 import {
   effectiveEntityName,
   emptyEntity,
@@ -253,6 +253,15 @@ describe("endpoint form: where an API error goes", () => {
     ];
     for (const [field, key] of cases) assert.equal(errorKey(field), key, String(field));
     assert.equal(errorKey(undefined, "RESOURCE_ALREADY_EXISTS"), "name");
+  });
+
+  it("shortens a message that starts with the field it is shown next to", () => {
+    const f = "config.served_entities[0].external_model.openai_config.openai_api_base";
+    assert.equal(errorMessage(`${f} must be an http(s) URL.`, f), "Must be an http(s) URL.");
+    assert.equal(errorMessage("name 'usage' is reserved.", "name"), "'usage' is reserved.");
+    const p = "config.served_entities[0].external_model.openai_config.openai_api_key_plaintext";
+    assert.equal(errorMessage(`${p} must be given: there is no stored value to keep.`, p), "Must be given: there is no stored value to keep.");
+    assert.equal(errorMessage("Endpoint with name 'a' already exists.", undefined), "Endpoint with name 'a' already exists.");
   });
 
   it("gives each entity its own errors", () => {

@@ -16,7 +16,7 @@ export const openaiForm: ProviderForm = {
       kind: "select",
       required: true,
       options: ["openai", "azure", "azuread"],
-      help: "openai: OpenAI's API. azure: Azure OpenAI with an API key. azuread: Azure OpenAI with Microsoft Entra ID.",
+      help: "azure: Azure OpenAI with an API key; azuread: with Microsoft Entra ID.",
     },
     {
       path: "openai_api_key",

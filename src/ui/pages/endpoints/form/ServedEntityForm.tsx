@@ -33,6 +33,8 @@ export function ServedEntityForm({ index, value, onChange, providers, task, onTa
   const provider = providers.find((p) => p.name === value.provider);
   const offered = onTaskChange ? providers : providers.filter((p) => p.tasks.includes(task) || p.name === value.provider);
   const examples = provider?.example_models[task] ?? [];
+  // Settings first, credentials after: each credential is a block of its own.
+  const shown = provider ? visibleFields(provider, value.values) : [];
   const err = (k: string) => errors[k];
   const wholeError = errors[`entities.${index}`] ?? errors[entityKey(index, "config")];
 
@@ -110,25 +112,23 @@ export function ServedEntityForm({ index, value, onChange, providers, task, onTa
           </div>
           <h3 className="ef-section">{provider.label} settings</h3>
           <div className="ef-fields">
-            {visibleFields(provider, value.values).map((f) =>
-              f.kind === "secret" ? (
-                <div className="ef-wide" key={`${f.path}:${f.label}`}>
-                  <SecretField
-                    field={f}
-                    value={value.secrets[f.path]}
-                    onChange={(s) => onChange({ ...value, secrets: { ...value.secrets, [f.path]: s } })}
-                    error={err(configFieldKey(index, f.path))}
-                    canKeep={value.stored.includes(f.path)}
-                    suggestedKey={`${provider.name}-${f.path.replace(/[^A-Za-z0-9]+/g, "-")}`.replace(/_/g, "-")}
-                  />
-                </div>
-              ) : (
-                <div className={f.kind === "textarea" ? "ef-wide" : ""} key={`${f.path}:${f.label}`}>
-                  <PlainField field={f} value={value.values[f.path] ?? ""} onChange={(v) => setValue(f.path, v)} error={err(configFieldKey(index, f.path))} />
-                </div>
-              ),
-            )}
+            {shown.filter((f) => f.kind !== "secret").map((f) => (
+              <div className={f.kind === "textarea" ? "ef-wide" : ""} key={`${f.path}:${f.label}`}>
+                <PlainField field={f} value={value.values[f.path] ?? ""} onChange={(v) => setValue(f.path, v)} error={err(configFieldKey(index, f.path))} />
+              </div>
+            ))}
           </div>
+          {shown.filter((f) => f.kind === "secret").map((f) => (
+            <SecretField
+              key={`${f.path}:${f.label}`}
+              field={f}
+              value={value.secrets[f.path]}
+              onChange={(s) => onChange({ ...value, secrets: { ...value.secrets, [f.path]: s } })}
+              error={err(configFieldKey(index, f.path))}
+              canKeep={value.stored.includes(f.path)}
+              suggestedKey={`${provider.name}-${f.path}`.replace(/[^A-Za-z0-9]+/g, "-")}
+            />
+          ))}
         </>
       ) : null}
     </div>

@@ -70,12 +70,12 @@ export function TrafficSplit({ names, value, onChange, error }: TrafficSplitProp
         <span className="ef-presets">
           {names.length === 2
             ? PRESETS.map((p) => (
-                <button key={p.join("/")} type="button" className="btn btn-small btn-ghost" onClick={() => onChange([...p])}>
+                <button key={p.join("/")} type="button" className="btn btn-small" onClick={() => onChange([...p])}>
                   {p.join(" / ")}
                 </button>
               ))
             : null}
-          <button type="button" className="btn btn-small btn-ghost" onClick={() => onChange(evenSplit(names.length))}>
+          <button type="button" className="btn btn-small" onClick={() => onChange(evenSplit(names.length))}>
             Split evenly
           </button>
         </span>

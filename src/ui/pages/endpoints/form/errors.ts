@@ -56,3 +56,19 @@ export function entityErrors(errors: Readonly<Record<string, string>>, i: number
   }
   return out;
 }
+
+/**
+ * The server's message without the field path it starts with (the message is shown next
+ * to that field already): "config.served_entities[0]…openai_api_base must be an http(s)
+ * URL." → "Must be an http(s) URL."
+ */
+export function errorMessage(message: string, field: string | undefined): string {
+  if (!field) return message;
+  for (const prefix of [`${field}_plaintext `, `${field} `, `${field.replace(/_plaintext$/, "")} `]) {
+    if (message.startsWith(prefix)) {
+      const rest = message.slice(prefix.length);
+      return rest.charAt(0).toUpperCase() + rest.slice(1);
+    }
+  }
+  return message;
+}

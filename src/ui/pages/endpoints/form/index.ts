@@ -29,5 +29,5 @@ export {
   type EntityState,
   type SecretValue,
 } from "./model";
-export { configFieldKey, entityErrors, entityKey, entityOfKey, errorKey } from "./errors";
+export { configFieldKey, entityErrors, entityKey, entityOfKey, errorKey, errorMessage } from "./errors";
 export { validateEndpointName, validateEntity, validateSplit } from "./validate";
