@@ -160,7 +160,10 @@ describe("web UI: create endpoint wizard", () => {
     await page.goto("/endpoints/new");
     // "usage" passes the client's name check, but the server reserves it.
     await field(page, "Endpoint name").fill("usage");
-    await next(page, "Served entity");
+    // Keyboard: Enter goes on to the next step, whose heading then has the focus.
+    await field(page, "Endpoint name").press("Enter");
+    await heading(page).getByText("Served entity").waitFor();
+    assert.equal(await inPage(page, "document.activeElement && document.activeElement.id"), "cw-heading");
     await fillOpenAi(page, "gpt-mock", `${h.mock.url}/v1`);
     const key = page.getByRole("group", { name: "API key", exact: true });
     await key.getByLabel("Scope", { exact: true }).selectOption("llm-keys");
