@@ -43,11 +43,15 @@ export const session = {
     sessionStorage.setItem(KEY, JSON.stringify(s));
     emit();
   },
-  /** Signs out; `why` is shown on the sign-in page (e.g. the token expired). */
+  /**
+   * Signs out; `why` is shown on the sign-in page (e.g. the token expired). Everything the
+   * pages kept in session storage (query bodies, playground conversations) goes too: the
+   * next person at this tab sees none of it.
+   */
   signOut(why?: string): void {
     current = null;
     notice = why ?? null;
-    sessionStorage.removeItem(KEY);
+    sessionStorage.clear();
     emit();
   },
   /** The message for the sign-in page, if the last sign-out had a reason. */

@@ -95,7 +95,8 @@ function Panel({ endpoint }: { endpoint: Endpoint }) {
                 Send request
               </button>
             )}
-            <p id={ids.hint} className={parsed.ok ? "qp-hint muted small" : "qp-hint qp-invalid small"}>
+            {/* An empty editor is a starting point, not a mistake: its hint is not shown as an error. */}
+            <p id={ids.hint} className={parsed.ok || !text.trim() ? "qp-hint muted small" : "qp-hint qp-invalid small"}>
               {parsed.ok ? `${MAC ? "⌘" : "Ctrl"}+Enter sends from the editor.` : parsed.message}
             </p>
           </div>
