@@ -43,9 +43,13 @@ function fail(issue: Issue): never {
   throw errors.invalidParameter(issue.field, `${issue.field} ${issue.message}.`);
 }
 
-/** The default served-entity name: the model name with "." and ":" replaced by "-". */
+/**
+ * The default served-entity name: the model name with "." and ":" replaced by "-", as
+ * Databricks does — and any other character a name may not hold too (e.g. the "/" of
+ * `meta-llama/Llama-3.1-8B-Instruct`), cut to 63, so a default is always a valid name.
+ */
 export function defaultEntityName(model: string): string {
-  return model.replace(/[.:]/g, "-");
+  return model.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 63);
 }
 
 function parseEntity(raw: unknown, at: string): ParsedEntity {

@@ -98,7 +98,7 @@ export function withProvider(entity: EntityState, provider: CatalogueProvider): 
 
 /** The server's default entity name for a model (see defaultEntityName in src/config/endpoint-config.ts). */
 export function serverDefaultName(model: string): string {
-  return model.trim().replace(/[.:]/g, "-");
+  return model.trim().replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 63);
 }
 
 /**
