@@ -85,12 +85,15 @@ describe("endpoint form: state → config", () => {
     ]);
   });
 
-  it("names an entity itself when the server's default would be refused (a model id with '/')", () => {
+  it("predicts the server's default entity name, also for a model id with '/'", () => {
     const e = { ...emptyEntity(provider("custom")), model: "meta-llama/Llama-3.1-8B-Instruct", values: { custom_provider_url: "http://vllm:8000/v1" } };
     assert.equal(effectiveEntityName(e), "meta-llama-Llama-3-1-8B-Instruct");
     const config = toEndpointConfig({ task: "llm/v1/chat", entities: [e], traffic: [100] }, catalogue);
-    assert.equal((config["served_entities"] as Array<Record<string, unknown>>)[0]?.["name"], "meta-llama-Llama-3-1-8B-Instruct");
-    assert.doesNotThrow(() => parseEndpointConfig(config));
+    assert.equal((config["served_entities"] as Array<Record<string, unknown>>)[0]?.["name"], undefined, "the server's default is left to the server");
+    assert.deepEqual(
+      parseEndpointConfig(config).entities.map((x) => x.name),
+      ["meta-llama-Llama-3-1-8B-Instruct"],
+    );
   });
 
   it("sends a plaintext as <path>_plaintext (nested paths too), keeps a stored one as [REDACTED], omits empty ones", () => {

@@ -101,14 +101,9 @@ export function serverDefaultName(model: string): string {
   return model.trim().replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 63);
 }
 
-/**
- * The name the entity will have. The server's default keeps characters such as "/" that
- * it then refuses, so for such a model a cleaned-up name is sent instead.
- */
+/** The name the entity will have: its own, or the server's default for its model. */
 export function effectiveEntityName(entity: EntityState): string {
-  if (entity.name.trim()) return entity.name.trim();
-  const d = serverDefaultName(entity.model);
-  return NAME_PATTERN.test(d) ? d : d.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63) || "entity";
+  return entity.name.trim() || serverDefaultName(entity.model);
 }
 
 function setPath(obj: Obj, path: string, value: unknown): void {
