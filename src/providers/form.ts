@@ -2,8 +2,8 @@
  * How a provider's config block is filled in by a person: the fields of its form, in
  * order, with labels, kinds and help, and example model names per task. Served by the
  * provider catalogue (`GET /api/2.0/tessera/providers`) so that the web UI renders every
- * provider's form without knowing any provider itself. The shapes mirror the client's
- * types in src/ui/api/providers.ts.
+ * provider's form without knowing any provider itself. The UI imports these types (type
+ * only: this module imports nothing at run time), so the catalogue's shape is declared once.
  *
  * A form describes input only; the provider's `parseConfig` stays the authority on what
  * is valid (form.test.ts checks that a form filled in as it describes passes it).
@@ -35,4 +35,18 @@ export interface ProviderForm {
   fields: ProviderFormField[];
   /** Example upstream model names per task, offered as suggestions. */
   example_models: Partial<Record<Task, string[]>>;
+}
+
+/** One entry of the catalogue `GET /api/2.0/tessera/providers` returns. */
+export interface ProviderCatalogueEntry {
+  /** The `external_model.provider` value. */
+  name: string;
+  label: string;
+  description?: string;
+  /** The key of its config block, e.g. `openai_config`. */
+  config_key: string;
+  tasks: string[];
+  fields: ProviderFormField[];
+  /** Example model names per task, for a model picker's suggestions. */
+  example_models: Record<string, string[]>;
 }

@@ -8,7 +8,7 @@ import { startRuntime, type Runtime } from "../../runtime.js";
 import { providerNames } from "../../providers/registry.js";
 import { bearer, Client } from "../../../test/helpers/http.js";
 import { tempDir } from "../../../test/helpers/gateway-process.js";
-import type { ProviderInfo } from "./providers.js";
+import type { ProviderCatalogueEntry as ProviderInfo } from "../../providers/form.js";
 
 const ADMIN = "providers-route-admin-token";
 const PATH = "/api/2.0/tessera/providers";

@@ -5,22 +5,12 @@
  * Any signed-in principal may read it: it says what the gateway can do, nothing stored.
  */
 import type { FastifyInstance } from "fastify";
-import type { ProviderFormField } from "../../providers/form.js";
+import type { ProviderCatalogueEntry } from "../../providers/form.js";
 import { providerDefinitions } from "../../providers/registry.js";
 import { callerOf } from "../auth.js";
 
-export interface ProviderInfo {
-  name: string;
-  label: string;
-  description?: string;
-  config_key: string;
-  tasks: string[];
-  fields: ProviderFormField[];
-  example_models: Record<string, string[]>;
-}
-
 /** The catalogue, built once: definitions do not change while the gateway runs. */
-export function providerCatalogue(): ProviderInfo[] {
+export function providerCatalogue(): ProviderCatalogueEntry[] {
   return providerDefinitions().map((d) => ({
     name: d.name,
     label: d.form.label,

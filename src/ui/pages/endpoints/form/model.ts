@@ -1,28 +1,14 @@
 /**
  * The served-entity form's state and its two translations: form state → the API's
  * `config` (EndpointCoreConfigInput), and an existing endpoint's config → form state.
- * Pure (no DOM, no React, no imports outside this folder) so Node tests can load it
- * (test/ui/endpoint-form.test.ts); the catalogue types are restated structurally for
- * the same reason — `ProviderInfo` from api/providers.ts fits them.
+ * Pure (no DOM, no React) so Node tests can load it (test/ui/endpoint-form.test.ts); the
+ * catalogue types come from api/provider-types.ts, a module of types only.
  */
+import type { ProviderFormField, ProviderInfo } from "../../../api/provider-types.js";
 
-export interface CatalogueField {
-  path: string;
-  label: string;
-  kind: "text" | "url" | "number" | "select" | "secret" | "textarea" | "boolean";
-  required?: boolean;
-  options?: string[];
-  placeholder?: string;
-  help?: string;
-  when?: { path: string; values: string[] };
-}
-
-export interface CatalogueProvider {
-  name: string;
-  config_key: string;
-  tasks: string[];
-  fields: CatalogueField[];
-}
+export type CatalogueField = ProviderFormField;
+/** What the form needs of a catalogue entry (tests pass partial entries). */
+export type CatalogueProvider = Pick<ProviderInfo, "name" | "config_key" | "tasks" | "fields">;
 
 /** A credential: a secret reference, a literal typed now (write-only), or the stored literal kept as is. */
 export type SecretValue = { mode: "ref"; scope: string; key: string } | { mode: "plaintext"; value: string } | { mode: "stored" };
