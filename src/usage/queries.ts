@@ -8,9 +8,11 @@
  */
 import { sql, type RawBuilder } from "kysely";
 import type { Db } from "../store/index.js";
+import type { EndpointUsageReport, RequesterUsage, UsageBucket, UsageTotals, WorkspaceUsage } from "./usage-types.js";
+import type { Granularity } from "./usage-types.js";
 
-export const GRANULARITIES = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
-export type Granularity = keyof typeof GRANULARITIES;
+export const GRANULARITIES: Readonly<Record<Granularity, number>> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+export type { Granularity } from "./usage-types.js";
 
 export interface UsageWindow {
   /** Inclusive, ms. */
@@ -20,39 +22,7 @@ export interface UsageWindow {
   granularity: Granularity;
 }
 
-export interface UsageTotals {
-  requests: number;
-  errors: number;
-  /** Rejected by the endpoint's own rate limits (also counted in errors). */
-  rate_limited_requests: number;
-  input_tokens: number;
-  output_tokens: number;
-  cached_tokens: number;
-  reasoning_tokens: number;
-  p50_latency_ms: number;
-  p99_latency_ms: number;
-  /** Requests whose tokens were estimated because the model reported none. */
-  estimated_requests: number;
-}
-
-export type UsageBucket = { bucket_start_ms: number } & UsageTotals;
-export type EndpointUsage = { endpoint: string } & UsageTotals;
-export type RequesterUsage = { requester: string; requester_kind: string } & UsageTotals;
-
-export interface WorkspaceUsage {
-  /** The whole window at once: percentiles over all its requests, not over buckets. */
-  totals: UsageTotals;
-  by_endpoint: EndpointUsage[];
-  by_requester: RequesterUsage[];
-  usage: UsageBucket[];
-}
-
-/** One endpoint's usage: buckets, the window's totals, and (for its managers) who used it. */
-export interface EndpointUsageReport {
-  usage: UsageBucket[];
-  totals: UsageTotals;
-  by_requester?: RequesterUsage[];
-}
+export type { EndpointUsage, EndpointUsageReport, RequesterUsage, UsageBucket, UsageTotals, WorkspaceUsage } from "./usage-types.js";
 
 interface Row {
   k: string | number;

@@ -7,24 +7,10 @@
  */
 import { api, query } from "../../api/client";
 
-export type Granularity = "minute" | "hour" | "day";
+import type { EndpointUsage, EndpointUsageReport, Granularity, RequesterUsage, UsageBucket, UsageTotals, WorkspaceUsage } from "../../../usage/usage-types.js";
 
-export interface UsageTotals {
-  requests: number;
-  errors: number;
-  rate_limited_requests: number;
-  input_tokens: number;
-  output_tokens: number;
-  cached_tokens: number;
-  reasoning_tokens: number;
-  p50_latency_ms: number;
-  p99_latency_ms: number;
-  estimated_requests: number;
-}
-
-export type UsageBucket = { bucket_start_ms: number } & UsageTotals;
-export type EndpointUsage = { endpoint: string } & UsageTotals;
-export type RequesterUsage = { requester: string; requester_kind: string } & UsageTotals;
+/** The API's own shapes (declared once, in src/usage/usage-types.ts). */
+export type { EndpointUsage, Granularity, RequesterUsage, UsageBucket, UsageTotals } from "../../../usage/usage-types.js";
 
 /** What the page shows: `byEndpoint` only for the whole workspace; `byRequester` for it and for an endpoint's managers. */
 export interface UsageData {
@@ -42,19 +28,13 @@ export interface UsageWindow {
   granularity: Granularity;
 }
 
-interface Report {
-  usage?: UsageBucket[];
-  totals: UsageTotals;
-  by_requester?: RequesterUsage[];
-}
-
 /** The workspace's usage when `endpoint` is undefined, else that endpoint's. */
 export async function fetchUsage(endpoint: string | undefined, w: UsageWindow): Promise<UsageData> {
   const q = query({ start_time: w.start, end_time: w.end, granularity: w.granularity });
   if (endpoint === undefined) {
-    const r = await api<Report & { by_endpoint?: EndpointUsage[] }>("GET", `/api/2.0/serving-endpoints/usage${q}`);
-    return { buckets: r.usage ?? [], totals: r.totals, byEndpoint: r.by_endpoint ?? [], byRequester: r.by_requester ?? [] };
+    const r = await api<WorkspaceUsage>("GET", `/api/2.0/serving-endpoints/usage${q}`);
+    return { buckets: r.usage, totals: r.totals, byEndpoint: r.by_endpoint, byRequester: r.by_requester };
   }
-  const r = await api<Report>("GET", `/api/2.0/serving-endpoints/${encodeURIComponent(endpoint)}/usage${q}`);
-  return { buckets: r.usage ?? [], totals: r.totals, ...(r.by_requester ? { byRequester: r.by_requester } : {}) };
+  const r = await api<EndpointUsageReport>("GET", `/api/2.0/serving-endpoints/${encodeURIComponent(endpoint)}/usage${q}`);
+  return { buckets: r.usage, totals: r.totals, ...(r.by_requester ? { byRequester: r.by_requester } : {}) };
 }
