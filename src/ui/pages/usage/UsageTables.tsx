@@ -1,8 +1,8 @@
 /**
- * The breakdowns of the workspace's usage: the top requesters and every endpoint, busiest
- * first. Their p50/p99 are exact (the store computes them per group).
+ * The breakdowns of usage: the top requesters (workspace, or an endpoint for its managers)
+ * and every endpoint, busiest first. Their p50/p99 are exact (the store computes them per group).
  */
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { Link } from "react-router";
 import { formatCount, formatMs } from "../../components/format";
 import { percent } from "./fmt";
@@ -43,35 +43,37 @@ function Heads() {
   );
 }
 
-export function RequestersTable({ rows }: { rows: RequesterUsage[] }) {
-  const [all, setAll] = useState(false);
-  const sorted = byRequests(rows);
-  const shown = all ? sorted : sorted.slice(0, TOP);
+interface BreakdownProps<T extends UsageTotals> {
+  id: string;
+  title: string;
+  /** The heading of the first column, which names the group. */
+  label: string;
+  rows: T[];
+  keyOf(row: T): string;
+  name(row: T): ReactNode;
+  action?: ReactNode;
+}
+
+/** One breakdown: a titled table, a row per group with its totals. */
+function BreakdownTable<T extends UsageTotals>({ id, title, label, rows, keyOf, name, action }: BreakdownProps<T>) {
   return (
-    <section className="us-section" aria-labelledby="us-requesters">
+    <section className="us-section" aria-labelledby={id}>
       <div className="card-title">
-        <h2 id="us-requesters">Top requesters</h2>
-        {sorted.length > TOP ? (
-          <button type="button" className="btn btn-small" onClick={() => setAll(!all)} aria-expanded={all}>
-            {all ? `Show top ${TOP}` : `Show all ${sorted.length}`}
-          </button>
-        ) : null}
+        <h2 id={id}>{title}</h2>
+        {action}
       </div>
       <div className="table-wrap">
-        <table aria-labelledby="us-requesters">
+        <table aria-labelledby={id}>
           <thead>
             <tr>
-              <th scope="col">Requester</th>
+              <th scope="col">{label}</th>
               <Heads />
             </tr>
           </thead>
           <tbody>
-            {shown.map((r) => (
-              <tr key={r.requester}>
-                <td>
-                  <span className="mono">{r.requester}</span>{" "}
-                  {r.requester_kind === "service_principal" ? <span className="badge badge-plain">service principal</span> : null}
-                </td>
+            {rows.map((r) => (
+              <tr key={keyOf(r)}>
+                <td>{name(r)}</td>
                 <Cells r={r} />
               </tr>
             ))}
@@ -82,34 +84,43 @@ export function RequestersTable({ rows }: { rows: RequesterUsage[] }) {
   );
 }
 
-/** `link(name)` is the URL of the endpoint's own usage view (the range kept). */
-export function EndpointsTable({ rows, link }: { rows: EndpointUsage[]; link: (endpoint: string) => string }) {
+export function RequestersTable({ rows }: { rows: RequesterUsage[] }) {
+  const [all, setAll] = useState(false);
   const sorted = byRequests(rows);
   return (
-    <section className="us-section" aria-labelledby="us-endpoints">
-      <div className="card-title">
-        <h2 id="us-endpoints">By endpoint</h2>
-      </div>
-      <div className="table-wrap">
-        <table aria-labelledby="us-endpoints">
-          <thead>
-            <tr>
-              <th scope="col">Endpoint</th>
-              <Heads />
-            </tr>
-          </thead>
-          <tbody>
-            {sorted.map((r) => (
-              <tr key={r.endpoint}>
-                <td>
-                  <Link to={link(r.endpoint)}>{r.endpoint}</Link>
-                </td>
-                <Cells r={r} />
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </section>
+    <BreakdownTable
+      id="us-requesters"
+      title="Top requesters"
+      label="Requester"
+      rows={all ? sorted : sorted.slice(0, TOP)}
+      keyOf={(r) => r.requester}
+      name={(r) => (
+        <>
+          <span className="mono">{r.requester}</span>{" "}
+          {r.requester_kind === "service_principal" ? <span className="badge badge-plain">service principal</span> : null}
+        </>
+      )}
+      action={
+        sorted.length > TOP ? (
+          <button type="button" className="btn btn-small" onClick={() => setAll(!all)} aria-expanded={all}>
+            {all ? `Show top ${TOP}` : `Show all ${sorted.length}`}
+          </button>
+        ) : null
+      }
+    />
+  );
+}
+
+/** `link(name)` is the URL of the endpoint's own usage view (the range kept). */
+export function EndpointsTable({ rows, link }: { rows: EndpointUsage[]; link: (endpoint: string) => string }) {
+  return (
+    <BreakdownTable
+      id="us-endpoints"
+      title="By endpoint"
+      label="Endpoint"
+      rows={byRequests(rows)}
+      keyOf={(r) => r.endpoint}
+      name={(r) => <Link to={link(r.endpoint)}>{r.endpoint}</Link>}
+    />
   );
 }
