@@ -6,6 +6,7 @@
  */
 import { ApiError, authHeaders, handleUnauthorized, toApiError } from "./client";
 import { sseChunks } from "./stream";
+import { isObject } from "./json";
 import type { JsonObject } from "./types";
 
 export interface ToolCallView {
@@ -39,10 +40,6 @@ export interface CallResult {
   /** The parsed response body (plain calls), or the folded answer as a chat.completion (streams). */
   body: unknown;
   answer: AnswerView;
-}
-
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 export function emptyAnswer(): AnswerView {

@@ -5,6 +5,7 @@
  * put the message next to that field. A 401 ends the session.
  */
 import { session } from "../auth/session";
+import { isObject } from "./json";
 
 export class ApiError extends Error {
   constructor(
@@ -21,10 +22,6 @@ export class ApiError extends Error {
 }
 
 export const EXPIRED_MESSAGE = "Your session ended: the token expired or was revoked. Sign in again.";
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** Reads a Databricks or OpenAI error body into an ApiError. */
 export function toApiError(status: number, body: unknown, fallback: string): ApiError {

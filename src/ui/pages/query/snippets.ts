@@ -2,10 +2,13 @@
  * Copyable code for the request in the Query panel: curl, the OpenAI Python and
  * TypeScript clients, and MLflow's deployments client. Each snippet is generated from the
  * body as it is in the editor, so what is copied is what was (or will be) sent. The token
- * is always read from DATABRICKS_TOKEN, never written out. No imports: Node's unit tests
- * run this module as it is.
+ * is always read from DATABRICKS_TOKEN, never written out. Pure (no browser imports), so
+ * Node's unit tests run this module as it is.
  */
+import { jsKey, jsString, pyString, shellQuote, toJs, toPython } from "../../components/code-literals.js";
 import type { QueryTask } from "./examples.js";
+
+export { shellQuote, toJs, toPython } from "../../components/code-literals.js";
 
 export interface SnippetInput {
   /** The gateway's origin, e.g. `https://tessera.example.com`. */
@@ -15,10 +18,6 @@ export interface SnippetInput {
   body: Record<string, unknown>;
 }
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-const WIDTH = 88;
-
 /** Chat, completions and embeddings parameters the OpenAI SDKs (v1+) accept by name; others go in `extra_body`. */
 const OPENAI_PARAMS: Record<QueryTask, ReadonlySet<string>> = {
   "llm/v1/chat": new Set(
@@ -27,76 +26,6 @@ const OPENAI_PARAMS: Record<QueryTask, ReadonlySet<string>> = {
   "llm/v1/completions": new Set("prompt best_of echo frequency_penalty logit_bias logprobs max_tokens n presence_penalty seed stop stream stream_options suffix temperature top_p user".split(" ")),
   "llm/v1/embeddings": new Set("input dimensions encoding_format user".split(" ")),
 };
-
-/** A shell word in single quotes: nothing inside is expanded; a `'` becomes `'\''`. */
-export function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/** A Python string literal (JSON's escapes are all valid Python escapes). */
-export function pyString(s: string): string {
-  return JSON.stringify(s);
-}
-
-/** JSON escapes every control character; `$`, `{`, backticks are plain in a double-quoted JS string. */
-const jsString = pyString;
-
-function isIdentifier(k: string): boolean {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k);
-}
-
-interface Printer {
-  scalar(v: null | boolean | number | string): string;
-  key(k: string): string;
-  sep: string;
-  indent: string;
-  /** Space inside the braces of a one-line object (prettier's style, not black's). */
-  brace: string;
-}
-
-const PY: Printer = {
-  scalar: (v) => (v === null ? "None" : v === true ? "True" : v === false ? "False" : typeof v === "string" ? pyString(v) : numberLiteral(v)),
-  key: (k) => pyString(k),
-  sep: ": ",
-  indent: "    ",
-  brace: "",
-};
-
-const JS: Printer = {
-  scalar: (v) => (typeof v === "string" ? jsString(v) : v === null ? "null" : typeof v === "number" ? numberLiteral(v) : String(v)),
-  key: (k) => (isIdentifier(k) ? k : jsString(k)),
-  sep: ": ",
-  indent: "  ",
-  brace: " ",
-};
-
-function numberLiteral(n: number): string {
-  return JSON.stringify(n);
-}
-
-/** A literal that fits on one line when it can, else one item per line (black/prettier style). */
-function literal(v: Json, p: Printer, depth: number): string {
-  if (v === null || typeof v !== "object") return p.scalar(v);
-  const pad = p.indent.repeat(depth + 1);
-  const end = p.indent.repeat(depth);
-  const entries = Array.isArray(v) ? v.map((x) => literal(x, p, depth + 1)) : Object.entries(v).map(([k, x]) => `${p.key(k)}${p.sep}${literal(x, p, depth + 1)}`);
-  const [open, close] = Array.isArray(v) ? ["[", "]"] : ["{", "}"];
-  if (entries.length === 0) return open + close;
-  const inner = Array.isArray(v) ? "" : p.brace;
-  const flat = `${open}${inner}${entries.join(", ")}${inner}${close}`;
-  if (!flat.includes("\n") && flat.length + pad.length <= WIDTH) return flat;
-  return `${open}\n${entries.map((e) => pad + e + ",").join("\n")}\n${end}${close}`;
-}
-
-/** A JSON value as a Python literal (True/False/None, dicts and lists). */
-export function toPython(v: unknown, depth = 0): string {
-  return literal(v as Json, PY, depth);
-}
-
-/** A JSON value as a JavaScript/TypeScript literal (bare keys where they are identifiers). */
-export function toJs(v: unknown, depth = 0): string {
-  return literal(v as Json, JS, depth);
-}
 
 function invocationsUrl(i: SnippetInput): string {
   return `${i.host}/serving-endpoints/${encodeURIComponent(i.endpoint)}/invocations`;
@@ -172,7 +101,7 @@ const TS_CALL: Record<QueryTask, { method: string; print: string; printChunk: st
 
 export function openAiTypeScriptSnippet(i: SnippetInput): string {
   const { known, extra } = sdkParams(i);
-  const props = [`model: ${jsString(i.endpoint)},`, ...known.map(([k, v]) => `${JS.key(k)}: ${toJs(v, 1)},`)];
+  const props = [`model: ${jsString(i.endpoint)},`, ...known.map(([k, v]) => `${jsKey(k)}: ${toJs(v, 1)},`)];
   if (Object.keys(extra).length) {
     // Spread, so TypeScript's excess-property check lets them through; the SDK sends them as they are.
     props.push("// Not in the OpenAI types: sent as they are.", `...${toJs(extra, 1)},`);

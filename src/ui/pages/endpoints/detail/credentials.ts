@@ -4,6 +4,7 @@
  * `<field>_plaintext` the gateway stored encrypted (shown as hidden, whatever the API
  * sent). Everything else is a setting such as the API base URL.
  */
+import { isObject } from "../../../api/json.js";
 import type { ExternalModel, JsonObject } from "../../../api/types";
 
 const SECRET_REF = /^\{\{secrets\/[^/{}]+\/[^/{}]+\}\}$/;
@@ -18,10 +19,6 @@ export interface CredentialView {
 export interface ConfigView {
   credentials: CredentialView[];
   settings: Array<{ field: string; value: string }>;
-}
-
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function walk(block: JsonObject, prefix: string, out: ConfigView): void {

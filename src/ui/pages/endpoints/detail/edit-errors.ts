@@ -4,7 +4,7 @@
  * does not render) is shown in full above the form instead, so no error is ever lost.
  */
 import type { ProviderInfo } from "../../../api/providers";
-import { visibleFields, type EndpointFormState } from "../form";
+import { maskPlaintext as maskWith, visibleFields, type EndpointFormState } from "../form";
 
 const ENTITY_PART = /^entities\.(\d+)(?:\.(provider|model|name|config))?$/;
 const CONFIG_FIELD = /^entities\.(\d+)\.config\.(.+)$/;
@@ -22,9 +22,5 @@ export function isPlaced(key: string, state: EndpointFormState, providers: reado
 
 /** The body shown in "JSON it will send", with any value typed into a plaintext field masked. */
 export function maskPlaintext(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(maskPlaintext);
-  if (typeof v !== "object" || v === null) return v;
-  return Object.fromEntries(
-    Object.entries(v).map(([k, x]) => [k, k.endsWith("_plaintext") && typeof x === "string" && x !== "[REDACTED]" ? "•••••• (write-only)" : maskPlaintext(x)]),
-  );
+  return maskWith(v, () => "•••••• (write-only)");
 }

@@ -18,6 +18,7 @@ export {
   evenSplit,
   formatSecretRef,
   fromEndpointConfig,
+  maskPlaintext,
   parseSecretRef,
   serverDefaultName,
   toEndpointConfig,

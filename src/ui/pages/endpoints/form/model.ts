@@ -4,6 +4,7 @@
  * Pure (no DOM, no React) so Node tests can load it (test/ui/endpoint-form.test.ts); the
  * catalogue types come from api/provider-types.ts, a module of types only.
  */
+import { isObject } from "../../../api/json.js";
 import type { ProviderFormField, ProviderInfo } from "../../../api/provider-types.js";
 
 export type CatalogueField = ProviderFormField;
@@ -36,14 +37,26 @@ export interface EndpointFormState {
 }
 
 export const REDACTED = "[REDACTED]";
+
+/**
+ * A deep copy of a request body in which each literal typed into a `…_plaintext` field is
+ * `placeholder(field)` — for showing a body on screen. The kept marker `[REDACTED]` is no
+ * secret and stays as it is.
+ */
+export function maskPlaintext(v: unknown, placeholder: (field: string) => string): unknown {
+  if (Array.isArray(v)) return v.map((x) => maskPlaintext(x, placeholder));
+  if (typeof v !== "object" || v === null) return v;
+  return Object.fromEntries(
+    Object.entries(v).map(([k, x]) => [
+      k,
+      k.endsWith("_plaintext") && typeof x === "string" && x !== REDACTED ? placeholder(k.slice(0, -"_plaintext".length)) : maskPlaintext(x, placeholder),
+    ]),
+  );
+}
 export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,63}$/;
 const SECRET_REF = /^\{\{\s*secrets\/([^/\s}]+)\/([^/\s}]+)\s*\}\}$/;
 
 type Obj = Record<string, unknown>;
-
-function isObject(v: unknown): v is Obj {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 export function formatSecretRef(scope: string, key: string): string {
   return `{{secrets/${scope}/${key}}}`;
