@@ -13,7 +13,7 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { startRuntime, type Runtime } from "../../src/runtime.js";
 import { startMockOpenAIWire } from "../../testing/mocks/openai/index.js";
 import type { MockServer } from "../../testing/mocks/mock-server.js";
@@ -132,6 +132,20 @@ export async function shoot(page: Page, name: string, opts: { fullPage?: boolean
  */
 export async function inPage(page: Page, expression: string): Promise<unknown> {
   return page.evaluate(expression);
+}
+
+/**
+ * A control's value once it equals `expected`, or its last value after `timeoutMs`: for
+ * values a page sets after loading (a select chosen once the list arrives), so the test's
+ * own assertion compares a settled value rather than a half-rendered one.
+ */
+export async function settledValue(control: Locator, expected: string, timeoutMs = 5000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await control.inputValue();
+    if (v === expected || Date.now() > until) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** Asserts (by throwing) that the page's text and form values hold none of `secrets`. */

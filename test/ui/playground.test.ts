@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { assertNoSecrets, inPage, mockChatEndpoint, shoot, signIn, startUiHarness, UPSTREAM_KEY, type UiHarness } from "./harness.js";
+import { assertNoSecrets, inPage, mockChatEndpoint, settledValue, shoot, signIn, startUiHarness, UPSTREAM_KEY, type UiHarness } from "./harness.js";
 
 /** A valid 2×2 PNG (four colours). */
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGN4ZummNbefwbV67pdFiQAoBQYQ2zH+OQAAAABJRU5ErkJggg==", "base64");
@@ -60,10 +60,10 @@ describe("web UI: AI Playground", () => {
     // An ?endpoint= that is not a chat endpoint is said so; the first chat endpoint is picked.
     await page.goto("/playground?endpoint=embedder");
     await page.getByRole("status").getByText("There is no chat endpoint named embedder").waitFor();
-    assert.equal(await page.getByLabel("Endpoint", { exact: true }).inputValue(), "chat-alpha");
+    assert.equal(await settledValue(page.getByLabel("Endpoint", { exact: true }), "chat-alpha"), "chat-alpha");
     // The endpoint page links here with ?endpoint=: it picks the endpoint (not the first by name).
     await page.goto("/playground?endpoint=chat-beta");
-    assert.equal(await page.getByLabel("Endpoint", { exact: true }).inputValue(), "chat-beta");
+    assert.equal(await settledValue(page.getByLabel("Endpoint", { exact: true }), "chat-beta"), "chat-beta");
     await page.getByText("openai · gpt-beta").waitFor();
     // An empty conversation offers example prompts; one fills the message box.
     const example = page.getByRole("list", { name: "Example prompts" }).getByRole("button").first();
@@ -187,8 +187,8 @@ describe("web UI: AI Playground", () => {
   it("compares two endpoints side by side, each column streaming on its own", async () => {
     await page.getByRole("button", { name: "Clear" }).click();
     await page.getByRole("button", { name: "Compare" }).click();
-    assert.equal(await page.getByLabel("Endpoint A").inputValue(), "chat-alpha");
-    assert.equal(await page.getByLabel("Endpoint B").inputValue(), "chat-beta", "a new column takes an endpoint not used yet");
+    assert.equal(await settledValue(page.getByLabel("Endpoint A"), "chat-alpha"), "chat-alpha");
+    assert.equal(await settledValue(page.getByLabel("Endpoint B"), "chat-beta"), "chat-beta", "a new column takes an endpoint not used yet");
 
     const slow = "**Slow and thorough.** Consider three things:\n\n- latency\n- cost\n- quality";
     const fast = "**Fast:** pick the cheaper model for drafts.";

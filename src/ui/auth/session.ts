@@ -13,10 +13,11 @@ export interface Session {
 }
 
 const KEY = "tessera.session";
+/** Why the last session ended; kept in the tab so a reload of the sign-in page still says it. */
+const NOTICE_KEY = "tessera.notice";
 type Listener = () => void;
 const listeners = new Set<Listener>();
 let current: Session | null = read();
-let notice: string | null = null;
 
 function read(): Session | null {
   try {
@@ -39,7 +40,7 @@ export const session = {
   },
   signIn(s: Session): void {
     current = s;
-    notice = null;
+    sessionStorage.removeItem(NOTICE_KEY);
     sessionStorage.setItem(KEY, JSON.stringify(s));
     emit();
   },
@@ -50,13 +51,13 @@ export const session = {
    */
   signOut(why?: string): void {
     current = null;
-    notice = why ?? null;
     sessionStorage.clear();
+    if (why) sessionStorage.setItem(NOTICE_KEY, why);
     emit();
   },
   /** The message for the sign-in page, if the last sign-out had a reason. */
   notice(): string | null {
-    return notice;
+    return sessionStorage.getItem(NOTICE_KEY);
   },
   subscribe(l: Listener): () => void {
     listeners.add(l);
