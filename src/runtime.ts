@@ -18,7 +18,7 @@ import { EndpointService } from "./gateway/endpoint-service.js";
 import { GatewayError } from "./gateway/errors.js";
 import { LiveEndpoints } from "./gateway/live-endpoints.js";
 import { Gateway } from "./gateway/pipeline.js";
-import { Cipher, loadMasterKey, SecretService } from "./secrets/index.js";
+import { Cipher, loadMasterKey, SECRET_READ_SETTING, SecretService } from "./secrets/index.js";
 import { buildServer, DEFAULT_BODY_LIMIT } from "./server/app.js";
 import { openSqlite, type Db } from "./store/index.js";
 
@@ -112,7 +112,7 @@ export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
   let db: Db | undefined;
   try {
     db = await openSqlite(dataDir);
-    const secrets = new SecretService(db, new Cipher(key));
+    const secrets = new SecretService(db, new Cipher(key), { allowValueRead: env[SECRET_READ_SETTING] === "1" });
     await secrets.verifyMasterKey();
     const identity = await createIdentity({ db, env, log });
     const generated = identity.generatedAdminToken;

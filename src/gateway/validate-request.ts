@@ -39,7 +39,12 @@ const embeddings = z.looseObject({
   usage_context: z.record(z.string(), z.unknown()).optional(),
 });
 
-const SCHEMAS = { "llm/v1/chat": chat, "llm/v1/completions": completions, "llm/v1/embeddings": embeddings };
+/**
+ * The request schema of each task: what `validateRequest` checks, and what an endpoint's
+ * OpenAPI document (`GET …/openapi`, server/openapi.ts) publishes, so the two cannot drift.
+ */
+export const REQUEST_SCHEMAS = { "llm/v1/chat": chat, "llm/v1/completions": completions, "llm/v1/embeddings": embeddings } as const;
+const SCHEMAS = REQUEST_SCHEMAS;
 
 function fieldOf(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === "number" ? `[${p}]` : (i ? "." : "") + String(p))).join("");

@@ -1,7 +1,9 @@
 /**
  * The secrets store: scopes and keys (Databricks secrets API), values encrypted at rest,
- * and the endpoint-owned credentials given as `*_plaintext`. No method returns a value to
- * a client; `value()` is for resolving credentials inside the gateway only.
+ * and the endpoint-owned credentials given as `*_plaintext`. `value()` is for resolving
+ * credentials inside the gateway; the only way a value reaches a client is `readForClient()`
+ * (`GET /api/2.0/secrets/get`), which is off unless the operator turned it on
+ * (`TESSERA_ALLOW_SECRET_READ=1`).
  */
 import { randomUUID } from "node:crypto";
 import { errors } from "../gateway/errors.js";
@@ -21,13 +23,25 @@ export interface SecretListener {
   endpointsUsing(scope: string, key?: string): string[];
 }
 
+/** The setting that lets `GET /api/2.0/secrets/get` return values. */
+export const SECRET_READ_SETTING = "TESSERA_ALLOW_SECRET_READ";
+
+export interface SecretServiceOptions {
+  /** Whether secret values may be returned to clients (`TESSERA_ALLOW_SECRET_READ=1`); off by default. */
+  allowValueRead?: boolean;
+}
+
 export class SecretService {
   private listener: SecretListener | undefined;
+  private readonly allowValueRead: boolean;
 
   constructor(
     private readonly db: Db,
     private readonly cipher: Cipher,
-  ) {}
+    opts: SecretServiceOptions = {},
+  ) {
+    this.allowValueRead = opts.allowValueRead === true;
+  }
 
   setListener(listener: SecretListener): void {
     this.listener = listener;
@@ -129,6 +143,28 @@ export class SecretService {
     const scope = await this.requireScope(scopeIn);
     const rows = await this.db.selectFrom("secrets").select(["key", "last_updated_timestamp"]).where("scope", "=", scope).orderBy("key").execute();
     return rows.map((r) => ({ key: r.key, last_updated_timestamp: Number(r.last_updated_timestamp) }));
+  }
+
+  /**
+   * A value for a client (`GET /api/2.0/secrets/get`), base64 as Databricks returns it.
+   * Refused (403) unless the operator enabled it; the caller's READ on the scope is the
+   * route's to check, and so is the audit line.
+   */
+  async readForClient(scopeIn: unknown, keyIn: unknown): Promise<{ key: string; value: string }> {
+    this.requireValueRead();
+    const scope = await this.requireScope(scopeIn);
+    if (typeof keyIn !== "string" || keyIn === "") throw errors.invalidParameter("key", "key is required.");
+    const text = await this.value(scope, keyIn);
+    if (text === undefined) throw errors.notFound(`Secret ${keyIn} does not exist in scope ${scope}.`);
+    return { key: keyIn, value: Buffer.from(text, "utf8").toString("base64") };
+  }
+
+  /** 403 unless values may be read back by clients at all; checked before anything else, so the refusal tells nothing about a scope. */
+  requireValueRead(): void {
+    if (this.allowValueRead) return;
+    throw errors.permissionDenied(
+      `Reading secret values through the API is disabled on this gateway. An operator can enable it with ${SECRET_READ_SETTING}=1; principals with READ on the scope may then read its values.`,
+    );
   }
 
   /** The decrypted value, for the gateway's own use; undefined when there is none. */

@@ -13,6 +13,7 @@ import { errors } from "../gateway/errors.js";
 import type { Gateway } from "../gateway/pipeline.js";
 import type { SecretService } from "../secrets/index.js";
 import { errorBody, familyOf, toGatewayError } from "./errors.js";
+import { rejectEmptySegments, routePath } from "./paths.js";
 import { endpointRoutes } from "./routes/endpoints.js";
 import { invocationRoutes } from "./routes/invocations.js";
 import { openaiRoutes } from "./routes/openai.js";
@@ -57,6 +58,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     requestIdHeader: false,
     return503OnClosing: true,
     forceCloseConnections: "idle",
+    // MLflow's deployments client builds `…/serving-endpoints/` (posixpath.join with ""):
+    // every route answers the same with or without one trailing slash.
+    routerOptions: { ignoreTrailingSlash: true },
   });
 
   // Clients such as `curl -d` send no JSON content type; every body here is JSON.
@@ -73,7 +77,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   app.decorateRequest("principal", undefined);
   app.addHook("onRequest", async (request) => {
-    const path = request.url.split("?", 1)[0] as string;
+    const path = routePath(request.url);
     if (PUBLIC_PATHS.has(path) || request.method === "OPTIONS") return;
     if ((request.method === "GET" || request.method === "HEAD") && isUiPath(path)) return;
     request.principal = await deps.identity.authenticate(request.headers.authorization);
@@ -90,6 +94,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     void reply.code(404).send(errorBody(error, familyOf(request.url), request.id));
   });
 
+  rejectEmptySegments(app);
   app.get("/health", async () => ({ status: "ok" }));
   const queryDeps = { gateway: deps.gateway, bodyLimit: deps.bodyLimit };
   endpointRoutes(app, deps.endpoints, deps.identity);

@@ -7,8 +7,10 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { IdentityService } from "../../auth/index.js";
 import type { EndpointService } from "../../gateway/endpoint-service.js";
-import { errors } from "../../gateway/errors.js";
+import type { Task } from "../../gateway/types.js";
 import { callerOf } from "../auth.js";
+import { openApiDocument } from "../openapi.js";
+import { notServedRoutes } from "./not-served.js";
 
 type Named = { Params: { name: string } };
 
@@ -49,10 +51,16 @@ export function endpointRoutes(app: FastifyInstance, endpoints: EndpointService,
     await manage(request);
     return endpoints.putRateLimits(request.params.name, request.body);
   });
-  for (const path of ["openapi"]) {
-    app.get<Named>(`${base}/:name/${path}`, async (request) => {
-      await access.requireEndpoint(callerOf(request), request.params.name, "CAN_VIEW");
-      throw errors.notImplemented(`GET /api/2.0/serving-endpoints/{name}/${path} is not implemented yet.`);
+  // The SDK's `get_open_api` asks with `Accept: text/plain` and reads the raw bytes; JSON is what it gets.
+  app.get<Named>(`${base}/:name/openapi`, async (request) => {
+    const view = await endpoints.get(request.params.name, access.actor(callerOf(request)));
+    const config = view["config"] as { config_version?: number } | undefined;
+    return openApiDocument({
+      name: String(view["name"]),
+      task: view["task"] as Task,
+      version: config?.config_version ?? 1,
+      origin: `${request.protocol}://${request.host}`,
     });
-  }
+  });
+  notServedRoutes(app, access);
 }

@@ -1,5 +1,7 @@
 /**
- * The Databricks secrets API, under `/api/2.0/secrets`. Values go in; they never come out.
+ * The Databricks secrets API, under `/api/2.0/secrets`. Values go in; they come out
+ * (`GET …/get`, the SDK's `get_secret`) only when the operator set TESSERA_ALLOW_SECRET_READ=1,
+ * then to callers with READ on the scope, each read written to the audit log.
  * Scope ACLs (READ ⊂ WRITE ⊂ MANAGE): listing needs READ, put/delete of a secret WRITE,
  * deleting a scope and its ACLs MANAGE; a scope the caller has no permission on is
  * answered like one that does not exist. Creating a scope needs admin rights or the
@@ -9,6 +11,7 @@ import type { FastifyInstance } from "fastify";
 import type { IdentityService } from "../../auth/index.js";
 import type { SecretService } from "../../secrets/index.js";
 import { callerOf } from "../auth.js";
+import { audit } from "./audit.js";
 import { scopeName, secretAclRoutes } from "./secret-acls.js";
 
 type Body = Record<string, unknown>;
@@ -58,6 +61,14 @@ export function secretRoutes(app: FastifyInstance, secrets: SecretService, ident
   app.get<{ Querystring: { scope?: string } }>(`${base}/list`, async (request) => {
     access.requireScope(callerOf(request), scopeName(request.query.scope), "READ");
     return { secrets: await secrets.list(request.query.scope) };
+  });
+  app.get<{ Querystring: { scope?: string; key?: string } }>(`${base}/get`, async (request) => {
+    const { scope, key } = request.query;
+    secrets.requireValueRead();
+    access.requireScope(callerOf(request), scopeName(scope), "READ");
+    const secret = await secrets.readForClient(scope, key);
+    audit(request, "secrets/get", { scope, key });
+    return secret;
   });
   secretAclRoutes(app, secrets, identity);
 }
