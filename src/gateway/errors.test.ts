@@ -15,7 +15,9 @@ describe("error registry", () => {
   });
   it("maps upstream statuses to Databricks codes", () => {
     assert.equal(kindForStatus(429).errorCode, "REQUEST_LIMIT_EXCEEDED");
-    assert.equal(kindForStatus(404).errorCode, "RESOURCE_DOES_NOT_EXIST");
+    assert.equal(kindForStatus(404).errorCode, "UPSTREAM_MODEL_NOT_FOUND");
+    assert.equal(kindForStatus(401).code, "UPSTREAM_CREDENTIALS_REJECTED", "an upstream 401 is never the caller's own UNAUTHENTICATED");
+    assert.equal(kindForStatus(403).code, "UPSTREAM_CREDENTIALS_REJECTED");
     assert.equal(kindForStatus(529).errorCode, "INTERNAL_ERROR");
     assert.equal(kindForStatus(418).errorCode, "BAD_REQUEST");
   });

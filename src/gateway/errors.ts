@@ -37,6 +37,8 @@ export const ERROR_KINDS = {
   UPSTREAM_UNAVAILABLE: { code: "UPSTREAM_UNAVAILABLE", status: 503, errorCode: "TEMPORARILY_UNAVAILABLE", openaiType: "api_error" },
   UPSTREAM_TIMEOUT: { code: "UPSTREAM_TIMEOUT", status: 504, errorCode: "DEADLINE_EXCEEDED", openaiType: "api_error" },
   UPSTREAM_ERROR: { code: "UPSTREAM_ERROR", status: 502, errorCode: "INTERNAL_ERROR", openaiType: "api_error" },
+  UPSTREAM_CREDENTIALS_REJECTED: { code: "UPSTREAM_CREDENTIALS_REJECTED", status: 400, errorCode: "UPSTREAM_CREDENTIALS_REJECTED", openaiType: "invalid_request_error" },
+  UPSTREAM_MODEL_NOT_FOUND: { code: "UPSTREAM_MODEL_NOT_FOUND", status: 400, errorCode: "UPSTREAM_MODEL_NOT_FOUND", openaiType: "invalid_request_error" },
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorKindName = keyof typeof ERROR_KINDS;
@@ -76,18 +78,23 @@ export class GatewayError extends Error {
   }
 }
 
-/** Maps an upstream HTTP status to the kind whose Databricks code fits it; the status itself is kept. */
+/**
+ * Maps an upstream HTTP status to the kind whose Databricks code fits it; the status itself
+ * is kept, except for an upstream 401/403 or 404, which the gateway answers with its own
+ * kinds (`upstream-errors.ts`): a provider refusing the credentials configured for an entity
+ * must never look like the caller's own bad token (401 UNAUTHENTICATED, which SDKs raise
+ * as `Unauthenticated` / `AuthenticationError`), nor a missing model like a missing endpoint.
+ */
 export function kindForStatus(status: number): ErrorKind {
   switch (status) {
     case 400:
     case 422:
       return ERROR_KINDS.BAD_REQUEST;
     case 401:
-      return ERROR_KINDS.UNAUTHENTICATED;
     case 403:
-      return ERROR_KINDS.PERMISSION_DENIED;
+      return ERROR_KINDS.UPSTREAM_CREDENTIALS_REJECTED;
     case 404:
-      return ERROR_KINDS.NOT_FOUND;
+      return ERROR_KINDS.UPSTREAM_MODEL_NOT_FOUND;
     case 409:
       return ERROR_KINDS.ALREADY_EXISTS;
     case 413:

@@ -24,6 +24,8 @@ import {
   type Router,
 } from "./policies.js";
 import { TrafficRouter } from "./router.js";
+import { attributeToEntity } from "./upstream-errors.js";
+import { embedAs } from "./embeddings-encoding.js";
 import { observeStream } from "./stream-observer.js";
 import type { AnyChunk, AnyResponse, ChatRequest, CompletionRequest, EmbeddingsRequest, JsonObject, Task, Usage } from "./types.js";
 import { validateRequest } from "./validate-request.js";
@@ -236,8 +238,16 @@ async function primed<T>(items: AsyncIterable<T>): Promise<AsyncIterable<T>> {
 
 type Called = { kind: "response"; response: AnyResponse } | { kind: "stream"; chunks: ChunkStream<AnyChunk> };
 
-/** One provider call on one entity. */
+/** One provider call on one entity; its upstream errors name the entity (upstream-errors.ts). */
 async function call(entity: LiveEntity, task: Task, body: JsonObject, stream: boolean, ctx: CallContext): Promise<Called> {
+  try {
+    return await callProvider(entity, task, body, stream, ctx);
+  } catch (err) {
+    throw attributeToEntity(err, entity);
+  }
+}
+
+async function callProvider(entity: LiveEntity, task: Task, body: JsonObject, stream: boolean, ctx: CallContext): Promise<Called> {
   const p = entity.provider;
   switch (task) {
     case "llm/v1/chat": {
@@ -253,7 +263,10 @@ async function call(entity: LiveEntity, task: Task, body: JsonObject, stream: bo
       break;
     }
     case "llm/v1/embeddings":
-      if (p.embed) return { kind: "response", response: await p.embed(body as EmbeddingsRequest, ctx) };
+      if (p.embed) {
+        const embed = p.embed.bind(p);
+        return { kind: "response", response: await embedAs(body as EmbeddingsRequest, (req) => embed(req, ctx)) };
+      }
       break;
   }
   throw errors.badRequest(`Served entity '${entity.name}' cannot answer ${stream ? "streaming " : ""}${task} requests.`);

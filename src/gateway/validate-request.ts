@@ -34,6 +34,8 @@ const completions = z.looseObject({
 });
 const embeddings = z.looseObject({
   input: z.union([z.string(), z.array(z.string()).min(1), z.array(z.number()).min(1), z.array(z.array(z.number())).min(1)]),
+  // The gateway encodes base64 itself, for every provider (embeddings-encoding.ts).
+  encoding_format: z.enum(["float", "base64"]).optional().nullable(),
   extra_params: z.record(z.string(), z.unknown()).optional(),
   client_request_id: z.string().max(36).optional(),
   usage_context: z.record(z.string(), z.unknown()).optional(),

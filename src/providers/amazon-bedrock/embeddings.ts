@@ -11,7 +11,8 @@
  *
  * Other provider fields (`normalize`, `truncate`, …) go into the body unchanged. Bedrock
  * returns floats; `encoding_format: "base64"` (what the OpenAI SDK asks for by default) is
- * OpenAI's encoding of them (float32, little-endian), made here.
+ * made by the gateway for every provider (gateway/embeddings-encoding.ts), so it never
+ * reaches this adapter.
  */
 import { errors, ERROR_KINDS, GatewayError } from "../../gateway/errors.js";
 import type { EmbeddingsRequest, EmbeddingsResponse, JsonObject } from "../../gateway/types.js";
@@ -56,15 +57,8 @@ function headerTokens(res: UpstreamResponse): number | undefined {
   return h !== undefined && Number.isFinite(n) ? n : undefined;
 }
 
-/** OpenAI's base64 encoding: the vector's float32 values, little-endian. */
-export function base64Vector(v: readonly number[]): string {
-  const buf = Buffer.allocUnsafe(v.length * 4);
-  v.forEach((x, i) => buf.writeFloatLE(x, i * 4));
-  return buf.toString("base64");
-}
-
-function response(vectors: number[][], model: string, tokens: number | undefined, base64: boolean): EmbeddingsResponse {
-  const data = vectors.map((v, index) => ({ object: "embedding" as const, index, embedding: base64 ? base64Vector(v) : v }));
+function response(vectors: number[][], model: string, tokens: number | undefined): EmbeddingsResponse {
+  const data = vectors.map((v, index) => ({ object: "embedding" as const, index, embedding: v }));
   const out: EmbeddingsResponse = { object: "list", data, model };
   if (tokens !== undefined) out.usage = { prompt_tokens: tokens, total_tokens: tokens };
   return out;
@@ -75,12 +69,11 @@ interface EmbedCall {
   model: string;
   texts: string[];
   dims: number | undefined;
-  base64: boolean;
   extra: JsonObject;
   ctx: CallContext;
 }
 
-async function titan({ client, model, texts, dims, base64, extra, ctx }: EmbedCall): Promise<EmbeddingsResponse> {
+async function titan({ client, model, texts, dims, extra, ctx }: EmbedCall): Promise<EmbeddingsResponse> {
   const vectors: number[][] = new Array<number[]>(texts.length);
   const counts: Array<number | undefined> = new Array<number | undefined>(texts.length);
   const stop = new AbortController();
@@ -111,10 +104,10 @@ async function titan({ client, model, texts, dims, base64, extra, ctx }: EmbedCa
   await Promise.all(workers);
   if (failure) throw failure.err;
   const tokens = counts.every((c) => c !== undefined) ? counts.reduce<number>((a, c) => a + (c ?? 0), 0) : undefined;
-  return response(vectors, model, tokens, base64);
+  return response(vectors, model, tokens);
 }
 
-async function cohere({ client, model, texts, dims, base64, extra, ctx }: EmbedCall): Promise<EmbeddingsResponse> {
+async function cohere({ client, model, texts, dims, extra, ctx }: EmbedCall): Promise<EmbeddingsResponse> {
   const body: JsonObject = { input_type: "search_document", ...extra, texts, embedding_types: ["float"] };
   if (dims !== undefined) body["output_dimension"] = dims;
   const res = await client.send(model, "invoke", body, ctx.signal);
@@ -124,7 +117,7 @@ async function cohere({ client, model, texts, dims, base64, extra, ctx }: EmbedC
   const rows = Array.isArray(raw) ? raw : list(obj(raw)?.["float"]);
   const vectors = rows.map(vectorOf);
   if (vectors.length !== texts.length || vectors.some((v) => v === undefined)) throw unexpected();
-  return response(vectors as number[][], model, tokens, base64);
+  return response(vectors as number[][], model, tokens);
 }
 
 /**
@@ -135,10 +128,10 @@ async function cohere({ client, model, texts, dims, base64, extra, ctx }: EmbedC
 export async function embed(client: BedrockClient, model: string, family: BedrockFamily, req: EmbeddingsRequest, ctx: CallContext): Promise<EmbeddingsResponse> {
   const { params, extra } = prepareParams(req, DISPLAY_NAME, EMBED_MAPPED);
   const format = params["encoding_format"];
-  if (format !== undefined && format !== null && format !== "float" && format !== "base64") {
-    throw errors.invalidParameter("encoding_format", "'encoding_format' must be \"float\" or \"base64\".");
+  if (format !== undefined && format !== null && format !== "float") {
+    throw errors.invalidParameter("encoding_format", "'encoding_format' must be \"float\": Amazon Bedrock returns float vectors (the gateway encodes base64 itself).");
   }
-  const call: EmbedCall = { client, model, texts: textsOf(params["input"]), dims: dimensionsOf(params), base64: format === "base64", extra, ctx };
+  const call: EmbedCall = { client, model, texts: textsOf(params["input"]), dims: dimensionsOf(params), extra, ctx };
   if (family === "amazon") return titan(call);
   if (family === "cohere") return cohere(call);
   throw errors.badRequest(`Embeddings are not available for bedrock_provider ${family} on Amazon Bedrock.`);

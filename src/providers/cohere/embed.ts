@@ -5,7 +5,9 @@
  * `texts`; `dimensions` → `output_dimension`; `max_tokens` kept (Cohere's per-input
  * limit). Cohere needs an `input_type`: `search_document` unless the request gives its own
  * (`input_type: "search_query"`, also via `extra_params`). The gateway asks for float
- * vectors (`embedding_types: ["float"]`), so `encoding_format` other than `float` is a 400.
+ * vectors (`embedding_types: ["float"]`), so `encoding_format` other than `float` is a 400
+ * here; `"base64"` is made by the gateway for every provider (gateway/embeddings-encoding.ts)
+ * and never reaches this adapter.
  * Other Cohere fields (`truncate`, `priority`, …) pass through.
  *
  * Answer: `embeddings.float[i]` → `data[i].embedding`; usage from `meta.tokens`, else

@@ -149,7 +149,7 @@ describe("calls", () => {
     assert.ok(p404.embed);
     const e404 = await gatewayError(p404.embed({ input: "x" }, ctx()));
     assert.equal(e404.status, 404);
-    assert.equal(e404.kind, ERROR_KINDS.NOT_FOUND);
+    assert.equal(e404.kind, ERROR_KINDS.UPSTREAM_MODEL_NOT_FOUND);
     const p500 = endpoint("error-500");
     assert.ok(p500.chat);
     const e500 = await gatewayError(p500.chat(chatReq(), ctx()));
@@ -206,7 +206,7 @@ describe("calls", () => {
       assert.ok(p.chat);
       const err = await gatewayError(p.chat(chatReq(), ctx()));
       assert.equal(err.status, 403);
-      assert.equal(err.kind, ERROR_KINDS.PERMISSION_DENIED);
+      assert.equal(err.kind, ERROR_KINDS.UPSTREAM_CREDENTIALS_REJECTED);
       assert.equal(err.openaiCode, "PERMISSION_DENIED");
       assert.equal(err.message, "Received error from databricks-model-serving (HTTP 403): Token Bearer [REDACTED] lacks access");
       assert.ok(!JSON.stringify(err.upstream).includes(TOKEN));

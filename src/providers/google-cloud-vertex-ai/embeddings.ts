@@ -6,7 +6,8 @@
  * `dimensions` becomes `outputDimensionality`. Fields without an OpenAI name go where
  * Vertex reads them: `task_type` and `title` on every instance, anything else (e.g.
  * `autoTruncate`) into `parameters`. Only text input is taken (token-id arrays are refused),
- * and only float vectors are returned (`encoding_format: "base64"` is refused).
+ * and only float vectors are returned: `encoding_format: "base64"` is made by the gateway for
+ * every provider (gateway/embeddings-encoding.ts) and never reaches this adapter.
  */
 import { errors } from "../../gateway/errors.js";
 import type { EmbeddingsRequest, EmbeddingsResponse, JsonObject } from "../../gateway/types.js";

@@ -87,12 +87,12 @@ describe("GoogleTokenSource", () => {
     assert.equal(tokenFetches(), 2);
   });
 
-  test("a refusal by the token endpoint is a 502 that leaks neither key nor assertion, and is not cached", async () => {
+  test("a refusal by the token endpoint is the entity's credentials rejected (400, never the caller's 401), leaks neither key nor assertion, and is not cached", async () => {
     mock.settings.tokenError = { status: 400, error: "invalid_grant", description: "Invalid JWT Signature." };
     const s = source();
     const err = await gatewayError(s.get());
-    assert.equal(err.status, 502);
-    assert.equal(err.kind, ERROR_KINDS.UPSTREAM_ERROR);
+    assert.equal(err.status, 400);
+    assert.equal(err.kind, ERROR_KINDS.UPSTREAM_CREDENTIALS_REJECTED);
     assert.match(err.message, /invalid_grant: Invalid JWT Signature\./);
     const assertion = new URLSearchParams(mock.last().raw.toString("utf8")).get("assertion") ?? "";
     const text = err.message + JSON.stringify(err.upstream ?? {});
@@ -118,7 +118,7 @@ describe("GoogleTokenSource", () => {
     await new Promise<void>((r) => echo.listen(0, "127.0.0.1", r));
     try {
       const err = await gatewayError(source({ token_uri: `http://127.0.0.1:${(echo.address() as AddressInfo).port}/token` }).get());
-      assert.equal(err.status, 502);
+      assert.equal(err.kind, ERROR_KINDS.UPSTREAM_CREDENTIALS_REJECTED);
       const text = err.message + JSON.stringify(err.upstream ?? {});
       assert.ok(assertion.length > 100);
       assert.ok(!text.includes(assertion));

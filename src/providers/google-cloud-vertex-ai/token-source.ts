@@ -114,12 +114,12 @@ export class GoogleTokenSource {
         errors: tokenErrors,
       });
     } catch (err) {
-      // A refusal by the token endpoint is the gateway's upstream problem (502), never
-      // the caller's own 401; transport failures keep their kind (503 unreachable, 504).
+      // A refusal (4xx) by the token endpoint means the service-account key is not good:
+      // the entity's credentials were rejected, never the caller's own 401; its 5xx is the
+      // upstream's fault (502); transport failures keep their kind (503 unreachable, 504).
       if (err instanceof GatewayError && err.upstream) {
-        throw new GatewayError(ERROR_KINDS.UPSTREAM_ERROR, `Could not get a Google access token for Vertex AI. ${err.message}`, {
-          upstream: err.upstream,
-        });
+        const kind = err.upstream.status < 500 ? ERROR_KINDS.UPSTREAM_CREDENTIALS_REJECTED : ERROR_KINDS.UPSTREAM_ERROR;
+        throw new GatewayError(kind, `Could not get a Google access token for Vertex AI. ${err.message}`, { upstream: err.upstream });
       }
       if (err instanceof GatewayError) {
         throw new GatewayError(err.kind, `Could not get a Google access token for Vertex AI. ${err.message}`, { status: err.status });

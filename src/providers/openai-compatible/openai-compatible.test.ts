@@ -315,7 +315,7 @@ describe("createOpenAICompatibleProvider", () => {
     assert.ok(p.chat);
     const err = await gatewayError(p.chat(CHAT, ctx()));
     assert.equal(err.status, 401);
-    assert.equal(err.kind, ERROR_KINDS.UNAUTHENTICATED);
+    assert.equal(err.kind, ERROR_KINDS.UPSTREAM_CREDENTIALS_REJECTED);
     assert.equal(err.openaiCode, "invalid_api_key");
     assert.equal(err.message, "Received error from tiny (HTTP 401): Incorrect API key provided: Bearer [REDACTED]");
     assert.ok(!err.message.includes(SECRET));

@@ -215,7 +215,8 @@ describe("EntraTokenSource", () => {
     const [e1, e2] = await Promise.all([gatewayError(tokens.get()), gatewayError(tokens.get())]);
     assert.equal(ts.hits.length, 1, "concurrent callers share the failing fetch too");
     assert.equal(e1, e2);
-    assert.equal(e1.status, 502, "the gateway's own token failure is a bad gateway, not the caller's 401");
+    assert.equal(e1.kind, ERROR_KINDS.UPSTREAM_CREDENTIALS_REJECTED, "refused client credentials are the entity's, never the caller's 401");
+    assert.equal(e1.status, 400);
     assert.match(e1.message, /Microsoft Entra ID \(HTTP 401\): AADSTS7000215: Invalid client secret provided: \[REDACTED\]/);
     assert.ok(!e1.message.includes(SECRET));
     assert.ok(!JSON.stringify(e1.upstream).includes(SECRET));

@@ -59,12 +59,12 @@ export class EntraTokenSource {
       });
     } catch (err) {
       // An error reply from the token endpoint is the gateway's upstream problem, not the
-      // caller's: it is reported as a bad gateway (502), never as the caller's own 401.
-      // Transport failures keep their kind (503 unreachable, 504 timeout).
+      // caller's, never the caller's own 401: a refusal (4xx) means the entity's client
+      // credentials were rejected, a 5xx is a bad gateway (502). Transport failures keep
+      // their kind (503 unreachable, 504 timeout).
       if (err instanceof GatewayError && err.upstream) {
-        throw new GatewayError(ERROR_KINDS.UPSTREAM_ERROR, `Could not get a Microsoft Entra ID token for Azure OpenAI. ${err.message}`, {
-          upstream: err.upstream,
-        });
+        const kind = err.upstream.status < 500 ? ERROR_KINDS.UPSTREAM_CREDENTIALS_REJECTED : ERROR_KINDS.UPSTREAM_ERROR;
+        throw new GatewayError(kind, `Could not get a Microsoft Entra ID token for Azure OpenAI. ${err.message}`, { upstream: err.upstream });
       }
       throw err;
     }

@@ -101,3 +101,40 @@ export const truncated: ConformanceCase = {
     );
   },
 };
+
+/**
+ * A provider that rejects the entity's credentials (401/403) or has no such model (404):
+ * the caller gets the gateway's own 400 codes naming the served entity — never the 401
+ * UNAUTHENTICATED of a bad Tessera token, which SDKs raise as an authentication error.
+ */
+export const upstreamRejects: ConformanceCase = {
+  name: "upstream 401/403/404 named",
+  needs: [],
+  async run(c) {
+    const req = { model: c.endpoints.chat, messages: [{ role: "user", content: "Go" }] };
+    const model = String(c.fx.externalModel(c.mock.url, "llm/v1/chat")["name"]);
+    const cases = [
+      { status: 401, code: "UPSTREAM_CREDENTIALS_REJECTED", says: "rejected the credentials configured for served entity 'entity'" },
+      { status: 403, code: "UPSTREAM_CREDENTIALS_REJECTED", says: "rejected the credentials configured for served entity 'entity'" },
+      { status: 404, code: "UPSTREAM_MODEL_NOT_FOUND", says: `no model '${model}' for served entity 'entity'` },
+    ];
+    for (const e of cases) {
+      const message = `Upstream says ${e.status}.`;
+      c.mock.enqueue({ error: { status: e.status, message } });
+      const r = await c.post(chatPath(), req);
+      assert.equal(r.status, 400, `OpenAI route, upstream ${e.status}`);
+      const err = r.json["error"] as Record<string, unknown>;
+      assert.equal(err["code"], e.code);
+      assert.equal(err["type"], "invalid_request_error");
+      assert.ok(String(err["message"]).includes(e.says), String(err["message"]));
+      assert.ok(String(err["message"]).includes(message), "the provider's message is kept");
+      c.mock.enqueue({ error: { status: e.status, message } });
+      const d = await c.post(`/serving-endpoints/${c.endpoints.chat}/invocations`, { messages: req.messages });
+      assert.equal(d.status, 400, `invocations, upstream ${e.status}`);
+      assert.equal(d.json["error_code"], e.code);
+      c.mock.enqueue({ error: { status: e.status, message } });
+      const sdkErr = await rejects(c.openai.chat.completions.create(body(req)));
+      assert.equal(sdkErr.status, 400, "the SDK raises a BadRequestError, not an AuthenticationError");
+    }
+  },
+};

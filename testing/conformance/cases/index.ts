@@ -8,8 +8,8 @@
 import { simple, stream, multiTurn, streamUsage } from "./chat.js";
 import { toolsSingle, toolsParallel, toolsStreamed, toolResults } from "./tools.js";
 import { jsonSchema, vision, reasoning, caching } from "./content.js";
-import { finishReasons, upstreamErrors, midStream, truncated } from "./faults.js";
-import { completions, embeddings } from "./tasks.js";
+import { finishReasons, upstreamErrors, upstreamRejects, midStream, truncated } from "./faults.js";
+import { completions, embeddings, embeddingsSdkDefault } from "./tasks.js";
 import type { ConformanceCase } from "./support.js";
 
 export type { ConformanceCase } from "./support.js";
@@ -30,8 +30,10 @@ export const CASES: readonly ConformanceCase[] = [
   streamUsage,
   finishReasons,
   upstreamErrors,
+  upstreamRejects,
   midStream,
   truncated,
   completions,
   embeddings,
+  embeddingsSdkDefault,
 ];
