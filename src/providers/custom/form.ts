@@ -6,7 +6,7 @@ import type { ProviderForm } from "../form.js";
 
 export const customForm: ProviderForm = {
   label: "Custom (OpenAI-compatible)",
-  description: "Any server speaking the OpenAI API: vLLM, TGI, Ollama, LM Studio, a proxy…",
+  description: "Any server speaking the OpenAI API: vLLM, TGI, Ollama, LM Studio, a proxy… Authentication is optional: a bearer token, an API-key header, or none for a local server.",
   fields: [
     {
       path: "custom_provider_url",
@@ -20,7 +20,7 @@ export const customForm: ProviderForm = {
       path: "bearer_token_auth.token",
       label: "Bearer token",
       kind: "secret",
-      help: "Sent as Authorization: Bearer. Leave empty for an API-key header or no authentication.",
+      help: "Sent as Authorization: Bearer. Leave empty for an API-key header, or leave both empty for a server that needs no authentication.",
     },
     {
       path: "api_key_auth.key",
