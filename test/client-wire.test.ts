@@ -189,6 +189,11 @@ describe("real clients' wire: MLflow deployments client and the Databricks SDK",
       ["POST", "/api/2.0/serving-endpoints/pt", { name: "pt", config: {} }, /POST \/api\/2\.0\/serving-endpoints\/pt/],
       ["PUT", "/api/2.0/serving-endpoints/pt/mlflow-chat/config", { config: {} }, /pt\/\{name\}\/config/],
       ["POST", "/api/2.0/external-function", { connection_name: "c", method: "GET", path: "/" }, /external-function/],
+      // token_management.get_permissions / set_permissions / get_permission_levels, and any other object type.
+      ["GET", "/api/2.0/permissions/authorization/tokens", undefined, /permissions\/\{request_object_type\}/],
+      ["PUT", "/api/2.0/permissions/authorization/tokens", { access_control_list: [] }, /serving-endpoints only/],
+      ["PATCH", "/api/2.0/permissions/clusters/0123", { access_control_list: [] }, /serving-endpoints only/],
+      ["GET", "/api/2.0/permissions/authorization/tokens/permissionLevels", undefined, /permissionLevels/],
     ];
     for (const [method, path, body, names] of routes) {
       for (const p of [path, `${path}/`]) {
@@ -202,6 +207,19 @@ describe("real clients' wire: MLflow deployments client and the Databricks SDK",
     const missing = await api.call("GET", "/api/2.0/serving-endpoints/nope/served-models/x/build-logs");
     assert.equal(missing.status, 404, "the endpoint is resolved first");
     assert.match(messageOf(missing), /Endpoint with name 'nope' does not exist/);
+  });
+
+  it("create_scope's initial_manage_principal gets MANAGE instead of the creator; an unknown one is a 400 naming the field", async () => {
+    const created = await api.call("POST", "/api/2.0/secrets/scopes/create", { scope: "team-scope", scope_backend_type: "DATABRICKS", initial_manage_principal: "admins" });
+    assert.equal(created.status, 200, created.text);
+    const acls = await api.call("GET", "/api/2.0/secrets/acls/list?scope=team-scope");
+    assert.deepEqual(acls.json, { items: [{ principal: "admins", permission: "MANAGE" }] });
+    const unknown = await api.call("POST", "/api/2.0/secrets/scopes/create", { scope: "other-scope", initial_manage_principal: "users" });
+    assert.equal(unknown.status, 400);
+    assert.equal(errorCode(unknown), "INVALID_PARAMETER_VALUE");
+    assert.match(messageOf(unknown), /no built-in 'users' group/);
+    const listed = (await api.call("GET", "/api/2.0/secrets/scopes/list")).json as { scopes: Array<{ name: string }> };
+    assert.ok(!listed.scopes.some((x) => x.name === "other-scope"), "nothing was created");
   });
 
   it("get_secret is off by default: 403 naming TESSERA_ALLOW_SECRET_READ, whatever the scope", async () => {

@@ -72,6 +72,20 @@ export const NOT_SERVED: readonly NotServed[] = [
     route: "PUT /api/2.0/serving-endpoints/pt/{name}/config",
     why: "Tessera serves external models only, not provisioned throughput",
   },
+  // The Permissions API for every other object type (clusters, jobs, token usage via
+  // `authorization/tokens`, …): Tessera keeps permissions on serving endpoints only.
+  ...(["GET", "PUT", "PATCH"] as const).map((method) => ({
+    method,
+    url: "/api/2.0/permissions/:type/:id",
+    route: `${method} /api/2.0/permissions/{request_object_type}/{request_object_id}`,
+    why: "Tessera keeps permissions on serving-endpoints only (and secret scope ACLs under /api/2.0/secrets/acls)",
+  })),
+  {
+    method: "GET",
+    url: "/api/2.0/permissions/:type/:id/permissionLevels",
+    route: "GET /api/2.0/permissions/{request_object_type}/{request_object_id}/permissionLevels",
+    why: "Tessera keeps permissions on serving-endpoints only",
+  },
   {
     method: "POST",
     url: "/api/2.0/external-function",

@@ -5,11 +5,12 @@
  * Scope ACLs (READ ⊂ WRITE ⊂ MANAGE): listing needs READ, put/delete of a secret WRITE,
  * deleting a scope and its ACLs MANAGE; a scope the caller has no permission on is
  * answered like one that does not exist. Creating a scope needs admin rights or the
- * `allow-endpoint-create` entitlement; the creator gets MANAGE.
+ * `allow-endpoint-create` entitlement; the creator gets MANAGE (or `initial_manage_principal` does).
  */
 import type { FastifyInstance } from "fastify";
 import type { IdentityService } from "../../auth/index.js";
 import type { SecretService } from "../../secrets/index.js";
+import { errors } from "../../gateway/errors.js";
 import { callerOf } from "../auth.js";
 import { audit } from "./audit.js";
 import { scopeName, secretAclRoutes } from "./secret-acls.js";
@@ -25,13 +26,30 @@ export function secretRoutes(app: FastifyInstance, secrets: SecretService, ident
   const access = identity.access;
   const grants = access.scopeGrants;
 
+  /**
+   * `initial_manage_principal` (the SDK's `create_scope(…, initial_manage_principal=)`): the
+   * principal that gets MANAGE instead of the creator, as on Databricks (where only the
+   * `users` group is allowed; here any user, group or service principal that exists).
+   */
+  const initialManager = (raw: unknown): string | undefined => {
+    if (raw === undefined || raw === null) return undefined;
+    if (typeof raw !== "string" || raw === "") throw errors.invalidParameter("initial_manage_principal", "initial_manage_principal must be a principal's name.");
+    const who = identity.directory.byNameAny(raw);
+    if (!who) {
+      const hint = raw === "users" ? " Tessera has no built-in 'users' group: create one through SCIM, or leave the field out to make the creator the manager." : "";
+      throw errors.invalidParameter("initial_manage_principal", `Principal '${raw}' does not exist: give a user name, a group name or a service principal's application id.${hint}`);
+    }
+    return who.id;
+  };
+
   app.post(`${base}/scopes/create`, async (request) => {
     const caller = callerOf(request);
     access.requireCreate(caller, "secret scopes");
     const b = body(request.body);
+    const manager = initialManager(b["initial_manage_principal"]) ?? caller.id;
     await secrets.createScope(b["scope"], b["scope_backend_type"]);
     // `replace`: grants left over from an earlier scope of the same name must not carry over.
-    await identity.change(() => grants.change(scopeName(b["scope"]), new Map([[caller.id, "MANAGE"]]), true));
+    await identity.change(() => grants.change(scopeName(b["scope"]), new Map([[manager, "MANAGE"]]), true));
     return {};
   });
   app.post(`${base}/scopes/delete`, async (request) => {
