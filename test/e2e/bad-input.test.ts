@@ -130,8 +130,11 @@ describe("bad input, upstream faults and traffic split", () => {
     assert.equal(limited.headers.get("retry-after"), "7");
     assert.equal(databricksError(limited.json).error_code, "REQUEST_LIMIT_EXCEEDED");
     const missing = await api.call("POST", "/serving-endpoints/missing-model/invocations", { messages: [{ role: "user", content: "x" }] });
-    assert.equal(missing.status, 404);
-    assert.match(databricksError(missing.json).message, /does not exist/);
+    // An upstream 404 on the model is the gateway's own 400 naming the model and the entity,
+    // so it does not read as the endpoint itself missing.
+    assert.equal(missing.status, 400);
+    assert.equal(databricksError(missing.json).error_code, "UPSTREAM_MODEL_NOT_FOUND");
+    assert.match(databricksError(missing.json).message, /no model 'error-404' for served entity 'e'.*does not exist/);
     const broken = await api.call("POST", "/serving-endpoints/broken/invocations", { messages: [{ role: "user", content: "x" }] });
     assert.equal(broken.status, 500);
 
