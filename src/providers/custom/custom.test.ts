@@ -211,7 +211,7 @@ describe("calls", () => {
     assert.ok(p404.embed);
     const e404 = await gatewayError(p404.embed({ input: "x" }, ctx()));
     assert.equal(e404.status, 404);
-    assert.equal(e404.kind, ERROR_KINDS.NOT_FOUND);
+    assert.equal(e404.kind, ERROR_KINDS.UPSTREAM_MODEL_NOT_FOUND);
 
     const p500 = custom("error-500", { task: "llm/v1/completions" });
     assert.ok(p500.completeStream);

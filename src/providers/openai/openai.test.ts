@@ -301,7 +301,7 @@ describe("openai_api_type: openai", () => {
       assert.ok(p.chat);
       const err = await gatewayError(p.chat(chatReq(), ctx()));
       assert.equal(err.status, 404);
-      assert.equal(err.kind, ERROR_KINDS.NOT_FOUND);
+      assert.equal(err.kind, ERROR_KINDS.UPSTREAM_MODEL_NOT_FOUND);
       assert.equal(err.openaiCode, "model_not_found");
       assert.match(err.message, /The model `error-404` does not exist/);
     });
@@ -451,7 +451,7 @@ describe("openai_api_type: azure", () => {
       assert.ok(p.chat);
       const err = await gatewayError(p.chat(chatReq(), ctx()));
       assert.equal(err.status, 401);
-      assert.equal(err.kind, ERROR_KINDS.UNAUTHENTICATED);
+      assert.equal(err.kind, ERROR_KINDS.UPSTREAM_CREDENTIALS_REJECTED);
       assert.ok(!err.message.includes(KEY), err.message);
       assert.ok(!JSON.stringify(err.upstream).includes(KEY));
       assert.match(err.message, /invalid subscription key \[REDACTED\]/);
