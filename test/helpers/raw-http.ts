@@ -80,10 +80,25 @@ export function parseResponses(text: string): RawResponse[] {
 }
 
 /** Sends `data` on a fresh connection and resolves with the responses once the server closes it (or after `waitMs`). */
-export async function rawExchange(baseUrl: string, data: string | Buffer, waitMs = 3000): Promise<{ responses: RawResponse[]; closedAfterMs: number | undefined }> {
+export async function rawExchange(
+  baseUrl: string,
+  data: string | Buffer,
+  waitMs = 3000,
+  opts: { untilAnswered?: boolean } = {},
+): Promise<{ responses: RawResponse[]; closedAfterMs: number | undefined }> {
   const c = await openRaw(baseUrl);
   c.write(data);
-  const closedAfterMs = await Promise.race([c.closed, new Promise<undefined>((r) => setTimeout(() => r(undefined), waitMs))]);
+  let timer: NodeJS.Timeout | undefined;
+  const answered = new Promise<undefined>((r) => {
+    const started = Date.now();
+    const poll = () => {
+      if (Date.now() - started >= waitMs || (opts.untilAnswered && c.responses().length > 0)) return r(undefined);
+      timer = setTimeout(poll, 10);
+    };
+    poll();
+  });
+  const closedAfterMs = await Promise.race([c.closed, answered]);
+  clearTimeout(timer);
   c.close();
   return { responses: c.responses(), closedAfterMs };
 }
