@@ -37,6 +37,7 @@ interface Setting {
   flag: string;
   env: string;
   min: number;
+  max?: number;
 }
 
 /** The flag and environment variable of each limit (also what `tessera serve --help` lists). */
@@ -45,7 +46,9 @@ export const EDGE_SETTINGS: readonly Setting[] = [
   { key: "idleTimeoutMs", flag: "idle-timeout-ms", env: "TESSERA_IDLE_TIMEOUT_MS", min: 100 },
   { key: "maxConnections", flag: "max-connections", env: "TESSERA_MAX_CONNECTIONS", min: 1 },
   { key: "maxConnectionsPerClient", flag: "max-connections-per-client", env: "TESSERA_MAX_CONNECTIONS_PER_CLIENT", min: 1 },
-  { key: "maxJsonDepth", flag: "max-json-depth", env: "TESSERA_MAX_JSON_DEPTH", min: 2 },
+  // At most 1,000: deeper, the recursive walks behind the edge (JSON.stringify, zod, the
+  // guardrails) come near the stack's end again, which is what the limit is there to prevent.
+  { key: "maxJsonDepth", flag: "max-json-depth", env: "TESSERA_MAX_JSON_DEPTH", min: 2, max: 1000 },
   { key: "maxJsonElements", flag: "max-json-elements", env: "TESSERA_MAX_JSON_ELEMENTS", min: 16 },
 ];
 
@@ -60,7 +63,10 @@ export function resolveEdgeLimits(given: Partial<EdgeLimits> = {}, env: NodeJS.P
     const raw = given[s.key] ?? env[s.env];
     if (raw === undefined || raw === "") continue;
     const v = typeof raw === "number" ? raw : Number(raw);
-    if (!Number.isInteger(v) || v < s.min) throw new Error(`--${s.flag} (${s.env}) must be a whole number of at least ${s.min}; got ${String(raw)}.`);
+    if (!Number.isInteger(v) || v < s.min || (s.max !== undefined && v > s.max)) {
+      const range = s.max === undefined ? `of at least ${s.min}` : `from ${s.min} to ${s.max}`;
+      throw new Error(`--${s.flag} (${s.env}) must be a whole number ${range}; got ${String(raw)}.`);
+    }
     out[s.key] = v;
   }
   return out;
