@@ -20,6 +20,7 @@ import { LiveEndpoints } from "./gateway/live-endpoints.js";
 import { Gateway } from "./gateway/pipeline.js";
 import { Cipher, loadMasterKey, SECRET_READ_SETTING, SecretService } from "./secrets/index.js";
 import { buildServer, DEFAULT_BODY_LIMIT } from "./server/app.js";
+import { resolveEdgeLimits, type EdgeLimits } from "./server/limits.js";
 import { openSqlite, type Db } from "./store/index.js";
 
 export interface RuntimeOptions {
@@ -28,6 +29,8 @@ export interface RuntimeOptions {
   dataDir?: string;
   configFile?: string;
   bodyLimit?: number;
+  /** Request deadlines, connection caps and JSON limits; each unset one from its env variable, else its default (see server/limits.ts). */
+  edge?: Partial<EdgeLimits>;
   /** Redis for rate limits shared by several gateway processes (else `TESSERA_REDIS_URL`, else in memory). */
   redisUrl?: string;
   env?: NodeJS.ProcessEnv;
@@ -105,6 +108,7 @@ async function closeGracefully(app: FastifyInstance, grace: number): Promise<voi
 export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
   const env = o.env ?? process.env;
   const log = o.logger ?? createLogger(env["TESSERA_LOG_LEVEL"]);
+  const edge = resolveEdgeLimits(o.edge, env);
   const dataDir = resolve(o.dataDir ?? ".tessera");
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const hadData = existsSync(join(dataDir, "tessera.db"));
@@ -137,6 +141,7 @@ export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
       usage,
       logger: log,
       bodyLimit: o.bodyLimit ?? DEFAULT_BODY_LIMIT,
+      edge,
       ...(env["TESSERA_UI_DIR"] ? { uiDir: env["TESSERA_UI_DIR"] } : {}),
     });
     const address = await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? 8080 });

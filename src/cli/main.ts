@@ -5,15 +5,21 @@
 import { parseArgs } from "node:util";
 import { MasterKeyError } from "../secrets/index.js";
 import { CLIENT_COMMANDS, CLIENT_USAGE, runClientCommand } from "./client/index.js";
+import { EDGE_SETTINGS, type EdgeLimits } from "../server/limits.js";
 import { serve } from "./serve.js";
 
 const USAGE = `Usage: tessera <command> [options]
 
   tessera serve [--host 127.0.0.1] [--port 8080] [--data-dir ./.tessera] [--config tessera.yaml] [--max-body-bytes N]
-                [--redis-url redis://127.0.0.1:6379]
+                [--redis-url redis://127.0.0.1:6379] [--request-timeout-ms 30000] [--idle-timeout-ms 10000]
+                [--max-connections 10000] [--max-connections-per-client 2000] [--max-json-depth 128]
+                [--max-json-elements 1000000]
       Runs the gateway. --redis-url (or TESSERA_REDIS_URL) keeps rate limits in Redis, shared by replicas. TESSERA_ADMIN_TOKEN sets the admin token (else one is generated and
       printed once on first start); TESSERA_MASTER_KEY sets the encryption key (else
-      <data-dir>/master.key); TESSERA_LOG_LEVEL sets the log level (info).
+      <data-dir>/master.key); TESSERA_LOG_LEVEL sets the log level (info). The request
+      deadlines, connection caps and JSON limits also read TESSERA_REQUEST_TIMEOUT_MS,
+      TESSERA_IDLE_TIMEOUT_MS, TESSERA_MAX_CONNECTIONS, TESSERA_MAX_CONNECTIONS_PER_CLIENT,
+      TESSERA_MAX_JSON_DEPTH and TESSERA_MAX_JSON_ELEMENTS (docs/errors.md, "Edge limits").
 
 ${CLIENT_USAGE}`;
 
@@ -33,11 +39,18 @@ export async function main(argv: string[]): Promise<number> {
         config: { type: "string" },
         "max-body-bytes": { type: "string" },
         "redis-url": { type: "string" },
+        ...Object.fromEntries(EDGE_SETTINGS.map((e) => [e.flag, { type: "string" as const }])),
       },
       strict: true,
     });
+    const edge: Partial<Record<keyof EdgeLimits, number>> = {};
+    for (const e of EDGE_SETTINGS) {
+      const v = (values as Record<string, string | boolean | undefined>)[e.flag];
+      if (typeof v === "string") edge[e.key] = Number(v);
+    }
     try {
       return await serve({
+        edge,
         host: values.host ?? process.env["TESSERA_BIND_HOST"] ?? "127.0.0.1",
         port: Number(values.port ?? process.env["TESSERA_PORT"] ?? 8080),
         dataDir: values["data-dir"] ?? process.env["TESSERA_DATA_DIR"] ?? ".tessera",

@@ -12,8 +12,12 @@ import type { EndpointService } from "../gateway/endpoint-service.js";
 import { errors } from "../gateway/errors.js";
 import type { Gateway } from "../gateway/pipeline.js";
 import type { SecretService } from "../secrets/index.js";
-import { errorBody, familyOf, toGatewayError } from "./errors.js";
+import { toGatewayError } from "./errors.js";
 import { rejectEmptySegments, routePath } from "./paths.js";
+import { edgeErrorBody, frameworkError } from "./client-errors.js";
+import { createConnectionGuard } from "./connections.js";
+import { checkJsonLimits } from "./json-limits.js";
+import { DEFAULT_EDGE_LIMITS, type EdgeLimits } from "./limits.js";
 import { endpointRoutes } from "./routes/endpoints.js";
 import { invocationRoutes } from "./routes/invocations.js";
 import { openaiRoutes } from "./routes/openai.js";
@@ -41,15 +45,32 @@ export interface ServerDeps {
   bodyLimit: number;
   /** The built web UI (default: `dist/ui` of this package). */
   uiDir?: string;
+  /** Deadlines, connection caps and JSON limits of the edge (default: DEFAULT_EDGE_LIMITS). */
+  edge?: EdgeLimits;
 }
 
 export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * Errors that end the connection: a refusal of the connection itself, or an answer sent
+ * before the request body was read (an unauthenticated upload is never drained).
+ */
+const CLOSING_KINDS = new Set(["SERVER_BUSY", "TOO_MANY_CONNECTIONS"]);
 
 /** Paths that need no token: health, and the OAuth token endpoint and discovery documents. */
 const PUBLIC_PATHS = new Set(["/health", ...OAUTH_PUBLIC_PATHS]);
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
+  const edge = deps.edge ?? DEFAULT_EDGE_LIMITS;
+  const guard = createConnectionGuard(edge);
+  const jsonLimits = { maxDepth: edge.maxJsonDepth, maxElements: edge.maxJsonElements };
   const app = Fastify({
+    ...guard.fastifyOptions,
+    frameworkErrors: frameworkError,
+    // Longer names than any resource has reach their route and get its 404 (frameworkError).
+    // MLflow's deployments client builds `…/serving-endpoints/` (posixpath.join with ""):
+    // every route answers the same with or without one trailing slash.
+    routerOptions: { maxParamLength: 2048, ignoreTrailingSlash: true },
     loggerInstance: deps.logger as FastifyBaseLogger,
     // Per-request log lines cost throughput on the hot path; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
@@ -58,24 +79,31 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     requestIdHeader: false,
     return503OnClosing: true,
     forceCloseConnections: "idle",
-    // MLflow's deployments client builds `…/serving-endpoints/` (posixpath.join with ""):
-    // every route answers the same with or without one trailing slash.
-    routerOptions: { ignoreTrailingSlash: true },
   });
 
-  // Clients such as `curl -d` send no JSON content type; every body here is JSON.
-  app.removeContentTypeParser(["text/plain"]);
-  app.addContentTypeParser("*", { parseAs: "string" }, (_req, text, done) => {
+  // Every JSON body is checked against the nesting and element limits before it is parsed
+  // (json-limits.ts says why). application/json keeps Fastify's parser (it refuses
+  // `__proto__` and `constructor` keys); clients such as `curl -d` send no JSON content
+  // type, and every body here is JSON, so any other type is parsed the same way.
+  const json = app.getDefaultJsonParser("error", "error");
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "string" }, (req, text, done) => {
     const s = typeof text === "string" ? text : text.toString("utf8");
     if (s.trim() === "") return done(null, undefined);
     try {
-      done(null, JSON.parse(s));
-    } catch {
-      done(errors.malformed("The request body is not valid JSON."), undefined);
+      checkJsonLimits(s, jsonLimits);
+    } catch (err) {
+      return done(err as Error, undefined);
     }
+    json(req, s, done);
   });
 
+  guard.attach(app.server);
   app.decorateRequest("principal", undefined);
+  app.addHook("onRequest", (request, reply, done) => {
+    guard.onRequest(request, reply);
+    done();
+  });
   app.addHook("onRequest", async (request) => {
     const path = routePath(request.url);
     if (PUBLIC_PATHS.has(path) || request.method === "OPTIONS") return;
@@ -87,11 +115,13 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     const { error, internal } = toGatewayError(err, deps.bodyLimit);
     if (internal) request.log.error({ err, url: request.url.split("?", 1)[0] }, "unhandled error");
     if (error.retryAfter) void reply.header("retry-after", error.retryAfter);
-    void reply.code(error.status).send(errorBody(error, familyOf(request.url), request.id));
+    if (!request.raw.complete || CLOSING_KINDS.has(error.kind.code)) void reply.header("connection", "close");
+    void reply.code(error.status).send(edgeErrorBody(request.url, error, request.id));
   });
   app.setNotFoundHandler((request, reply) => {
     const error = errors.notFound(`No route for ${request.method} ${request.url.split("?", 1)[0]}.`);
-    void reply.code(404).send(errorBody(error, familyOf(request.url), request.id));
+    if (!request.raw.complete) void reply.header("connection", "close");
+    void reply.code(404).send(edgeErrorBody(request.url, error, request.id));
   });
 
   rejectEmptySegments(app);

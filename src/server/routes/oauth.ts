@@ -11,6 +11,8 @@ import type { IdentityService } from "../../auth/index.js";
 import type { SecretInfo } from "../../auth/oauth.js";
 import { errors } from "../../gateway/errors.js";
 import { callerOf } from "../auth.js";
+import { edgeErrorBody } from "../client-errors.js";
+import { toGatewayError } from "../errors.js";
 import { audit } from "./audit.js";
 
 export const OAUTH_PUBLIC_PATHS = [
@@ -76,11 +78,21 @@ export function oauthRoutes(app: FastifyInstance, identity: IdentityService): vo
   app.get("/oidc/.well-known/openid-configuration", discovery);
   app.get("/.well-known/databricks-config", async (request) => ({ oidc_endpoint: `${origin(request)}/oidc`, workspace_id: "0" }));
 
-  // The token endpoint takes a form body; the app's own parser takes JSON only, so the form
-  // parser lives in this route's own (encapsulated) context.
+  // The token endpoint takes a form body only (RFC 6749 §4.4.2), so this route's own
+  // (encapsulated) context swaps the app's JSON parser for a form parser, and answers every
+  // error — a body that is not a form, one too large — in OAuth's shape.
   void app.register(async (sub) => {
+    sub.removeAllContentTypeParsers();
     sub.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(typeof body === "string" ? body : body.toString("utf8"))));
+    });
+    sub.setErrorHandler((err, request, reply) => {
+      const { error, internal } = toGatewayError(err, app.initialConfig.bodyLimit ?? 0);
+      if (internal) request.log.error({ err, url: "/oidc/v1/token" }, "unhandled error");
+      if (!request.raw.complete) void reply.header("connection", "close");
+      if (error.kind.code === "UNSUPPORTED_MEDIA_TYPE") return oauthError(reply, 400, "invalid_request", "The token request must be a form: send Content-Type: application/x-www-form-urlencoded.");
+      const body = edgeErrorBody(request.url, error, request.id) as { error: string; error_description: string };
+      return oauthError(reply, error.status, body.error, body.error_description);
     });
     sub.post("/oidc/v1/token", async (request, reply) => {
       const form = request.body && typeof request.body === "object" ? (request.body as Record<string, unknown>) : {};
@@ -92,6 +104,7 @@ export function oauthRoutes(app: FastifyInstance, identity: IdentityService): vo
         audit(request, "oauth.invalid_client", { clientId: UUID.test(creds.id) ? creds.id : "(not an application id)" });
         return oauthError(reply, 401, "invalid_client", "Client authentication failed.");
       }
+      if (typeof form["grant_type"] !== "string" || form["grant_type"] === "") return oauthError(reply, 400, "invalid_request", "grant_type is required: send grant_type=client_credentials.");
       if (form["grant_type"] !== "client_credentials") return oauthError(reply, 400, "unsupported_grant_type", "Only grant_type=client_credentials is supported.");
       const asked = typeof form["scope"] === "string" && form["scope"].trim() !== "" ? form["scope"].trim().split(/\s+/) : [SCOPE];
       if (!asked.includes(SCOPE)) return oauthError(reply, 400, "invalid_scope", `The only scope is ${SCOPE}.`);
