@@ -37,6 +37,8 @@ export const ERROR_KINDS = {
   UPSTREAM_UNAVAILABLE: { code: "UPSTREAM_UNAVAILABLE", status: 503, errorCode: "TEMPORARILY_UNAVAILABLE", openaiType: "api_error" },
   UPSTREAM_TIMEOUT: { code: "UPSTREAM_TIMEOUT", status: 504, errorCode: "DEADLINE_EXCEEDED", openaiType: "api_error" },
   UPSTREAM_ERROR: { code: "UPSTREAM_ERROR", status: 502, errorCode: "INTERNAL_ERROR", openaiType: "api_error" },
+  UPSTREAM_BAD_RESPONSE: { code: "UPSTREAM_BAD_RESPONSE", status: 502, errorCode: "INTERNAL_ERROR", openaiType: "api_error" },
+  UPSTREAM_TOO_LARGE: { code: "UPSTREAM_TOO_LARGE", status: 502, errorCode: "INTERNAL_ERROR", openaiType: "api_error" },
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorKindName = keyof typeof ERROR_KINDS;

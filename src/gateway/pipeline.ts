@@ -24,6 +24,7 @@ import {
   type Router,
 } from "./policies.js";
 import { TrafficRouter } from "./router.js";
+import { checkedResponse } from "./response-shape.js";
 import { observeStream } from "./stream-observer.js";
 import type { AnyChunk, AnyResponse, ChatRequest, CompletionRequest, EmbeddingsRequest, JsonObject, Task, Usage } from "./types.js";
 import { validateRequest } from "./validate-request.js";
@@ -236,24 +237,24 @@ async function primed<T>(items: AsyncIterable<T>): Promise<AsyncIterable<T>> {
 
 type Called = { kind: "response"; response: AnyResponse } | { kind: "stream"; chunks: ChunkStream<AnyChunk> };
 
-/** One provider call on one entity. */
+/** One provider call on one entity; a non-streamed answer is checked against the task's shape here, once, whatever the provider. */
 async function call(entity: LiveEntity, task: Task, body: JsonObject, stream: boolean, ctx: CallContext): Promise<Called> {
   const p = entity.provider;
   switch (task) {
     case "llm/v1/chat": {
       const req = body as ChatRequest;
       if (stream && p.chatStream) return { kind: "stream", chunks: await p.chatStream(req, ctx) };
-      if (p.chat) return { kind: "response", response: await p.chat(req, ctx) };
+      if (p.chat) return { kind: "response", response: checkedResponse(task, entity.name, await p.chat(req, ctx)) };
       break;
     }
     case "llm/v1/completions": {
       const req = body as CompletionRequest;
       if (stream && p.completeStream) return { kind: "stream", chunks: await p.completeStream(req, ctx) };
-      if (p.complete) return { kind: "response", response: await p.complete(req, ctx) };
+      if (p.complete) return { kind: "response", response: checkedResponse(task, entity.name, await p.complete(req, ctx)) };
       break;
     }
     case "llm/v1/embeddings":
-      if (p.embed) return { kind: "response", response: await p.embed(body as EmbeddingsRequest, ctx) };
+      if (p.embed) return { kind: "response", response: checkedResponse(task, entity.name, await p.embed(body as EmbeddingsRequest, ctx)) };
       break;
   }
   throw errors.badRequest(`Served entity '${entity.name}' cannot answer ${stream ? "streaming " : ""}${task} requests.`);
