@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { aiGatewaySchema, legacyRateLimitsSchema, parseWith, tagSchema, type AiGatewayConfig, type Tag } from "../config/ai-gateway.js";
 import { extractCredentials, withStoredCredentials } from "../config/credentials.js";
+import { changedDestination } from "../config/destination.js";
 import {
   parseEndpointConfig,
   renderConfig,
@@ -155,6 +156,7 @@ export class EndpointService {
   private async resolve(parsed: ParsedConfig, endpointId: string, previous: StoredConfig | undefined, actor: Actor | undefined): Promise<Resolved> {
     const owned = storedCredentialIds(previous);
     const ownedIds = new Set(owned.values());
+    const ownerOf = new Map([...owned].map(([key, id]) => [id, key.slice(0, key.indexOf("|"))]));
     const newCredentials: Resolved["newCredentials"] = [];
     const kept = new Set<string>();
     const refs: SecretRef[] = [];
@@ -184,6 +186,15 @@ export class EndpointService {
           const value = id && ownedIds.has(id) ? await this.secrets.credential(id) : undefined;
           if (!id || value === undefined) {
             throw errors.invalidParameter(`${field}_plaintext`, `${field}_plaintext must be given: there is no stored value to keep.`);
+          }
+          // A kept credential goes only where it went before (see config/destination.ts).
+          const owner = previous?.served_entities.find((p) => p.name === ownerOf.get(id));
+          const moved = owner ? changedDestination(e, owner) : "provider";
+          if (moved !== undefined) {
+            throw errors.invalidParameter(
+              `${field}_plaintext`,
+              `${field}_plaintext must be given again: config.served_entities[${i}].external_model.${moved} changed, and a stored credential is kept only while it is sent where it was before.`,
+            );
           }
           kept.add(id);
           values.set(path, value);

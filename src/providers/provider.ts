@@ -73,6 +73,13 @@ export interface ProviderDefinition<C extends JsonObject = JsonObject> {
    * secret reference (`field: "{{secrets/scope/key}}"`) or as `field_plaintext`, never both.
    */
   readonly credentialFields: readonly string[];
+  /**
+   * The fields (dotted paths in the parsed config) that decide where the credentials are
+   * sent: a base URL, a region, a project, a tenant. A stored credential is kept (the
+   * `"[REDACTED]"` marker sent back) only while none of these changed; changing one needs
+   * the credential given again, so an editor cannot redirect a key they never saw.
+   */
+  readonly destinationFields: readonly string[];
   /** How a person fills in the config block (the web UI's form; see form.ts). */
   readonly form: ProviderForm;
   /**

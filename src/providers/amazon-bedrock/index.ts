@@ -27,6 +27,7 @@ export const amazonBedrockProvider: ProviderDefinition<BedrockConfig> = {
   configKey: "amazon_bedrock_config",
   tasks: ["llm/v1/chat", "llm/v1/completions", "llm/v1/embeddings"],
   credentialFields: CREDENTIAL_FIELDS,
+  destinationFields: ["aws_region", "aws_endpoint_url"],
   form: amazonBedrockForm,
   parseConfig: parseBedrockConfig,
   create({ model, task, config, credentials }): ModelProvider {

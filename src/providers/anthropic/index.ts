@@ -29,6 +29,7 @@ export const anthropicProvider: ProviderDefinition<AnthropicConfig> = {
   configKey: "anthropic_config",
   tasks: ["llm/v1/chat", "llm/v1/completions"],
   credentialFields: ["anthropic_api_key"],
+  destinationFields: ["anthropic_api_base"],
   form: anthropicForm,
   parseConfig: parseAnthropicConfig,
   create({ model, task, config, credentials }) {
