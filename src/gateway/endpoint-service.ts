@@ -8,6 +8,8 @@ import { randomUUID } from "node:crypto";
 import { aiGatewaySchema, legacyRateLimitsSchema, parseWith, tagSchema, type AiGatewayConfig, type Tag } from "../config/ai-gateway.js";
 import { extractCredentials, withStoredCredentials } from "../config/credentials.js";
 import { changedDestination } from "../config/destination.js";
+import { entityLimits } from "../config/upstream-limits.js";
+import { upstreamDefaults } from "../providers/common/limits.js";
 import {
   parseEndpointConfig,
   renderConfig,
@@ -207,7 +209,7 @@ export class EndpointService {
       } catch (err) {
         throw errors.invalidParameter(at, `${at} could not be used: ${err instanceof Error ? err.message : "invalid"}.`);
       }
-      entities.push({ name: e.name, model: e.model, provider });
+      entities.push({ name: e.name, model: e.model, provider, ...(e.limits ? { limits: entityLimits(e.limits, upstreamDefaults()) } : {}) });
       const prev = previous?.served_entities.find((p) => p.name === e.name);
       storedEntities.push({
         name: e.name,
@@ -216,6 +218,7 @@ export class EndpointService {
           name: e.model,
           task: e.task,
           [e.definition.configKey]: withStoredCredentials(e.rest, storedCreds),
+          ...(e.limits ? { upstream_limits: e.limits } : {}),
         },
         creator: prev?.creator ?? actor?.name ?? "unknown",
         creation_timestamp: prev?.creation_timestamp ?? now,
@@ -413,6 +416,7 @@ export class EndpointService {
       const block = em[e.definition.configKey];
       const { rest, credentials } = extractCredentials(isObject(block) ? block : {}, e.definition.credentialFields, "");
       if (JSON.stringify(rest) !== JSON.stringify(e.rest) || credentials.size !== e.credentials.size) return false;
+      if (JSON.stringify(em["upstream_limits"] ?? null) !== JSON.stringify(e.limits ?? null)) return false;
       for (const [path, cred] of e.credentials) {
         const before = credentials.get(path);
         if (!before) return false;

@@ -238,8 +238,9 @@ async function primed<T>(items: AsyncIterable<T>): Promise<AsyncIterable<T>> {
 type Called = { kind: "response"; response: AnyResponse } | { kind: "stream"; chunks: ChunkStream<AnyChunk> };
 
 /** One provider call on one entity; a non-streamed answer is checked against the task's shape here, once, whatever the provider. */
-async function call(entity: LiveEntity, task: Task, body: JsonObject, stream: boolean, ctx: CallContext): Promise<Called> {
+async function call(entity: LiveEntity, task: Task, body: JsonObject, stream: boolean, callCtx: CallContext): Promise<Called> {
   const p = entity.provider;
+  const ctx: CallContext = entity.limits ? { signal: callCtx.signal, requestId: callCtx.requestId, upstream: entity.limits } : callCtx;
   switch (task) {
     case "llm/v1/chat": {
       const req = body as ChatRequest;

@@ -18,6 +18,7 @@ import type {
   JsonObject,
   Task,
 } from "../gateway/types.js";
+import type { UpstreamLimits } from "./common/limits.js";
 import type { ProviderForm } from "./form.js";
 
 /** What every upstream call gets from the gateway. */
@@ -25,6 +26,8 @@ export interface CallContext {
   /** Aborted when the client goes away or the gateway gives up; cancels the upstream request. */
   signal: AbortSignal;
   requestId: string;
+  /** The served entity's upstream deadlines and bounds, when its config sets any (else the process-wide defaults apply). */
+  upstream?: UpstreamLimits;
 }
 
 /**

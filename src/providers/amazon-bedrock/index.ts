@@ -43,12 +43,12 @@ export const amazonBedrockProvider: ProviderDefinition<BedrockConfig> = {
     const chat = {
       async chat(req: ChatRequest, ctx: CallContext) {
         const call = toConverse(req, family);
-        const res = await client.send(model, "converse", call.body, ctx.signal);
+        const res = await client.send(model, "converse", call.body, ctx.signal, ctx.upstream);
         return fromConverse(await readJson(res, PROVIDER), model, call.jsonTool);
       },
       async chatStream(req: ChatRequest, ctx: CallContext) {
         const call = toConverse(req, family);
-        const res = await client.send(model, "converse-stream", call.body, ctx.signal);
+        const res = await client.send(model, "converse-stream", call.body, ctx.signal, ctx.upstream);
         return converseChunks(eventMessages(res, PROVIDER, ctx.signal), new ChunkFactory(newId("chatcmpl-"), model), call.jsonTool);
       },
     };

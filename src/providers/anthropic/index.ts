@@ -52,6 +52,7 @@ export const anthropicProvider: ProviderDefinition<AnthropicConfig> = {
         signal: ctx.signal,
         secrets,
         errors: anthropicErrors,
+        limits: ctx.upstream,
       });
     const chat = {
       async chat(req: ChatRequest, ctx: CallContext) {

@@ -63,7 +63,7 @@ export interface PostOptions {
   secrets: readonly string[];
   errors?: ErrorReader;
   /** This call's deadlines and bounds; the process-wide defaults when not given. */
-  limits?: UpstreamLimits;
+  limits?: UpstreamLimits | undefined;
 }
 
 /** POSTs to the upstream; resolves with a 2xx response, or throws the upstream error as a GatewayError. */

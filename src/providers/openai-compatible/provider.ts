@@ -91,6 +91,7 @@ export function createOpenAICompatibleProvider(o: OpenAICompatibleOptions): Mode
       body,
       signal: ctx.signal,
       secrets: o.secrets,
+      limits: ctx.upstream,
     });
   }
   const streamOpts = (ctx: CallContext) => ({ provider: o.provider, secrets: o.secrets, signal: ctx.signal });

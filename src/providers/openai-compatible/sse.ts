@@ -17,6 +17,7 @@
 import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { createParser, type EventSourceMessage, type EventSourceParser } from "eventsource-parser";
+import { errors as undiciErrors } from "undici";
 import { ERROR_KINDS, GatewayError } from "../../gateway/errors.js";
 import type { UpstreamResponse } from "../common/http.js";
 import { scrub, upstreamMessage } from "../common/http.js";
@@ -88,13 +89,16 @@ class ChunkReader<T> implements AsyncIterableIterator<T, undefined> {
   private closed = false;
   private drainTimer: NodeJS.Timeout | undefined;
   private readonly size: EventSizeGuard;
+  private readonly idleMs: number;
 
   constructor(
     res: UpstreamResponse,
     private readonly opts: SseOptions,
   ) {
     this.body = res.body;
-    this.size = new EventSizeGuard(responseLimits(res.body).maxEventBytes);
+    const limits = responseLimits(res.body);
+    this.size = new EventSizeGuard(limits.maxEventBytes);
+    this.idleMs = limits.idleMs;
     this.parser = createParser({ onEvent: (e) => this.onEvent(e) });
     // Listened to from the start, so an abort before the first `next()` is kept, not thrown.
     this.body.on("error", (err) => this.onError(err));
@@ -251,7 +255,9 @@ class ChunkReader<T> implements AsyncIterableIterator<T, undefined> {
   private onError(err: unknown): void {
     if (this.settled) return; // e.g. a drain after [DONE] that was cut: the consumer has everything
     if (err instanceof GatewayError || this.opts.signal.aborted) this.fail(err);
-    else this.fail(new GatewayError(ERROR_KINDS.UPSTREAM_ERROR, `The stream from ${this.opts.provider} failed: ${err instanceof Error ? err.message : "unknown error"}.`));
+    else if (err instanceof undiciErrors.BodyTimeoutError) {
+      this.fail(new GatewayError(ERROR_KINDS.UPSTREAM_TIMEOUT, `The stream from ${this.opts.provider} sent nothing for ${this.idleMs} ms.`));
+    } else this.fail(new GatewayError(ERROR_KINDS.UPSTREAM_ERROR, `The stream from ${this.opts.provider} failed: ${err instanceof Error ? err.message : "unknown error"}.`));
   }
 
   private onClose(): void {
