@@ -185,7 +185,9 @@ export async function readJsonValue(res: UpstreamResponse, provider: string): Pr
   try {
     buf = await readBounded(res.body, res.headers, responseLimits(res.body).maxResponseBytes, provider);
   } catch (err) {
-    throw transportError(err, provider);
+    // A transport failure (idle timeout, reset) is mapped; a deadline or a bound is already a
+    // GatewayError, and the caller's abort goes on as it is (it is recorded as the client's).
+    throw err instanceof undiciErrors.UndiciError ? transportError(err, provider) : err;
   }
   try {
     return JSON.parse(buf.toString("utf8")) as unknown;
