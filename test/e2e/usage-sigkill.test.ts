@@ -56,7 +56,8 @@ async function trial(mock: MockOpenAI, clients: number): Promise<{ done: number;
     };
     const started = Date.now();
     const load = Promise.all(Array.from({ length: clients }, (_, w) => client(w)));
-    await new Promise((r) => setTimeout(r, 1500));
+    // At least 1.5 s, and enough answers that the kill lands in steady traffic (a loaded machine is slower).
+    while (Date.now() - started < 1500 || (done.length < clients * 5 && Date.now() - started < 30_000)) await new Promise((r) => setTimeout(r, 50));
     killed = true;
     const killAt = Date.now();
     gw.child.kill("SIGKILL");
