@@ -11,6 +11,7 @@ import { createIdentity } from "./auth/index.js";
 import { SYSTEM_PRINCIPAL } from "./auth/principal.js";
 import { createGuardrails } from "./guardrails/index.js";
 import { createRateLimiter } from "./limits/index.js";
+import { configureUpstreamLimits } from "./providers/common/limits.js";
 import type { CallContext } from "./providers/provider.js";
 import { createUsageService } from "./usage/index.js";
 import { loadBootstrapFile } from "./config/bootstrap-file.js";
@@ -109,6 +110,8 @@ export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
   const env = o.env ?? process.env;
   const log = o.logger ?? createLogger(env["TESSERA_LOG_LEVEL"]);
   const edge = resolveEdgeLimits(o.edge, env);
+  // Process-wide: every upstream call of this process runs with these unless its endpoint says otherwise.
+  configureUpstreamLimits(env);
   const dataDir = resolve(o.dataDir ?? ".tessera");
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const hadData = existsSync(join(dataDir, "tessera.db"));

@@ -77,6 +77,47 @@ describe("serving-endpoints control plane", () => {
     assert.equal(taskChange.status, 400);
   });
 
+  it("keeps a redacted credential only while it goes where it went: a changed destination needs it again (400 naming the field)", async () => {
+    const custom = (url: string, token: string) => ({
+      served_entities: [{ name: "c", external_model: { name: "m", provider: "custom", task: "llm/v1/chat", custom_provider_config: { custom_provider_url: url, bearer_token_auth: { token_plaintext: token } } } }],
+    });
+    assert.equal((await api.call("POST", "/api/2.0/serving-endpoints", { name: "dest", config: custom(`${mock.url}/v1`, "sk-dest-key") })).status, 200);
+    // The same destination: the stored key is kept.
+    const same = await api.call("PUT", "/api/2.0/serving-endpoints/dest/config", custom(`${mock.url}/v1`, "[REDACTED]"));
+    assert.equal(same.status, 200, same.text);
+    const moved = await api.call("PUT", "/api/2.0/serving-endpoints/dest/config", custom("http://127.0.0.1:9/steal", "[REDACTED]"));
+    assert.equal(moved.status, 400, moved.text);
+    const err = moved.json as { error_code: string; message: string; details: Array<{ field_violations?: Array<{ field: string }> }> };
+    assert.equal(err.error_code, "INVALID_PARAMETER_VALUE");
+    assert.match(err.message, /bearer_token_auth\.token_plaintext must be given again/);
+    assert.match(err.message, /custom_provider_config\.custom_provider_url changed/);
+    assert.ok(!moved.text.includes("sk-dest-key"));
+    // Nothing changed: the stored key still goes to the old destination only.
+    mock.reset();
+    assert.equal((await api.call("POST", "/serving-endpoints/dest/invocations", { messages: [{ role: "user", content: "x" }] })).status, 200);
+    assert.equal(mock.requests.at(-1)?.headers["authorization"], "Bearer sk-dest-key");
+    // Another provider under the same entity name is another destination too.
+    const otherProvider = await api.call("PUT", "/api/2.0/serving-endpoints/dest/config", {
+      served_entities: [{ name: "c", external_model: { name: "m", provider: "openai", task: "llm/v1/chat", openai_config: oa({ openai_api_key_plaintext: "[REDACTED]" }) } }],
+    });
+    assert.equal(otherProvider.status, 400, otherProvider.text);
+    // Giving the credential again moves it.
+    const given = await api.call("PUT", "/api/2.0/serving-endpoints/dest/config", custom(`${mock.url}/v1/`, "sk-dest-key-2"));
+    assert.equal(given.status, 200, given.text);
+    // The OpenAI default base, left out or spelled out, is the same destination.
+    const oaEp = (extra: object) => ({ served_entities: [{ name: "o", external_model: { name: "m", provider: "openai", task: "llm/v1/chat", openai_config: extra } }] });
+    assert.equal((await api.call("POST", "/api/2.0/serving-endpoints", { name: "dest-oa", config: oaEp({ openai_api_key_plaintext: "sk-oa" }) })).status, 200);
+    const spelled = await api.call("PUT", "/api/2.0/serving-endpoints/dest-oa/config", oaEp({ openai_api_base: "https://api.openai.com/v1", openai_api_type: "openai", openai_api_key_plaintext: "[REDACTED]" }));
+    assert.equal(spelled.status, 200, spelled.text);
+    const azure = await api.call(
+      "PUT",
+      "/api/2.0/serving-endpoints/dest-oa/config",
+      oaEp({ openai_api_type: "azure", openai_api_base: "https://evil.example", openai_deployment_name: "d", openai_api_version: "2024-02-01", openai_api_key_plaintext: "[REDACTED]" }),
+    );
+    assert.equal(azure.status, 400, azure.text);
+    assert.match((azure.json as { message: string }).message, /openai_config\.openai_api_type changed/);
+  });
+
   it("patches tags and stores the AI gateway block", async () => {
     const t = await api.call("PATCH", "/api/2.0/serving-endpoints/shape/tags", { add_tags: [{ key: "env", value: "prod" }], delete_tags: ["team"] });
     assert.deepEqual(t.json, { tags: [{ key: "env", value: "prod" }] });

@@ -8,6 +8,7 @@ import { TASKS, type JsonObject, type Task } from "../gateway/types.js";
 import { getProvider, providerNames } from "../providers/registry.js";
 import type { ProviderDefinition } from "../providers/provider.js";
 import { extractCredentials, redactStoredBlock, type CredentialInput, type Issue } from "./credentials.js";
+import { parseUpstreamLimits, type UpstreamLimitsInput } from "./upstream-limits.js";
 
 export interface Route {
   served_entity_name: string;
@@ -25,6 +26,8 @@ export interface ParsedEntity {
   /** The config block as given, credentials removed: what is stored beside them. */
   rest: JsonObject;
   credentials: Map<string, CredentialInput>;
+  /** `external_model.upstream_limits`, checked; undefined when not given. */
+  limits: UpstreamLimitsInput | undefined;
 }
 
 export interface ParsedConfig {
@@ -93,7 +96,8 @@ function parseEntity(raw: unknown, at: string): ParsedEntity {
   if (typeof name !== "string" || !ENTITY_NAME.test(name)) {
     fail({ field: `${at}.name`, message: "must be 1-63 letters, digits, '-' or '_'" });
   }
-  return { name, definition, model, task: task as Task, config: parsed.config, rest, credentials };
+  const limits = parseUpstreamLimits(em["upstream_limits"], `${emAt}.upstream_limits`);
+  return { name, definition, model, task: task as Task, config: parsed.config, rest, credentials, limits };
 }
 
 function parseRoutes(raw: unknown, entities: ParsedEntity[], at: string): Route[] {

@@ -7,6 +7,9 @@
 import { randomUUID } from "node:crypto";
 import { aiGatewaySchema, legacyRateLimitsSchema, parseWith, tagSchema, type AiGatewayConfig, type Tag } from "../config/ai-gateway.js";
 import { extractCredentials, withStoredCredentials } from "../config/credentials.js";
+import { changedDestination } from "../config/destination.js";
+import { entityLimits } from "../config/upstream-limits.js";
+import { upstreamDefaults } from "../providers/common/limits.js";
 import {
   parseEndpointConfig,
   renderConfig,
@@ -155,6 +158,7 @@ export class EndpointService {
   private async resolve(parsed: ParsedConfig, endpointId: string, previous: StoredConfig | undefined, actor: Actor | undefined): Promise<Resolved> {
     const owned = storedCredentialIds(previous);
     const ownedIds = new Set(owned.values());
+    const ownerOf = new Map([...owned].map(([key, id]) => [id, key.slice(0, key.indexOf("|"))]));
     const newCredentials: Resolved["newCredentials"] = [];
     const kept = new Set<string>();
     const refs: SecretRef[] = [];
@@ -185,6 +189,15 @@ export class EndpointService {
           if (!id || value === undefined) {
             throw errors.invalidParameter(`${field}_plaintext`, `${field}_plaintext must be given: there is no stored value to keep.`);
           }
+          // A kept credential goes only where it went before (see config/destination.ts).
+          const owner = previous?.served_entities.find((p) => p.name === ownerOf.get(id));
+          const moved = owner ? changedDestination(e, owner) : "provider";
+          if (moved !== undefined) {
+            throw errors.invalidParameter(
+              `${field}_plaintext`,
+              `${field}_plaintext must be given again: config.served_entities[${i}].external_model.${moved} changed, and a stored credential is kept only while it is sent where it was before.`,
+            );
+          }
           kept.add(id);
           values.set(path, value);
           storedCreds.set(path, { credentialId: id });
@@ -196,7 +209,7 @@ export class EndpointService {
       } catch (err) {
         throw errors.invalidParameter(at, `${at} could not be used: ${err instanceof Error ? err.message : "invalid"}.`);
       }
-      entities.push({ name: e.name, model: e.model, provider });
+      entities.push({ name: e.name, model: e.model, provider, ...(e.limits ? { limits: entityLimits(e.limits, upstreamDefaults()) } : {}) });
       const prev = previous?.served_entities.find((p) => p.name === e.name);
       storedEntities.push({
         name: e.name,
@@ -205,6 +218,7 @@ export class EndpointService {
           name: e.model,
           task: e.task,
           [e.definition.configKey]: withStoredCredentials(e.rest, storedCreds),
+          ...(e.limits ? { upstream_limits: e.limits } : {}),
         },
         creator: prev?.creator ?? actor?.name ?? "unknown",
         creation_timestamp: prev?.creation_timestamp ?? now,
@@ -402,6 +416,7 @@ export class EndpointService {
       const block = em[e.definition.configKey];
       const { rest, credentials } = extractCredentials(isObject(block) ? block : {}, e.definition.credentialFields, "");
       if (JSON.stringify(rest) !== JSON.stringify(e.rest) || credentials.size !== e.credentials.size) return false;
+      if (JSON.stringify(em["upstream_limits"] ?? null) !== JSON.stringify(e.limits ?? null)) return false;
       for (const [path, cred] of e.credentials) {
         const before = credentials.get(path);
         if (!before) return false;

@@ -44,6 +44,8 @@ export const ERROR_KINDS = {
   UPSTREAM_ERROR: { code: "UPSTREAM_ERROR", status: 502, errorCode: "INTERNAL_ERROR", openaiType: "api_error" },
   UPSTREAM_CREDENTIALS_REJECTED: { code: "UPSTREAM_CREDENTIALS_REJECTED", status: 400, errorCode: "UPSTREAM_CREDENTIALS_REJECTED", openaiType: "invalid_request_error" },
   UPSTREAM_MODEL_NOT_FOUND: { code: "UPSTREAM_MODEL_NOT_FOUND", status: 400, errorCode: "UPSTREAM_MODEL_NOT_FOUND", openaiType: "invalid_request_error" },
+  UPSTREAM_BAD_RESPONSE: { code: "UPSTREAM_BAD_RESPONSE", status: 502, errorCode: "INTERNAL_ERROR", openaiType: "api_error" },
+  UPSTREAM_TOO_LARGE: { code: "UPSTREAM_TOO_LARGE", status: 502, errorCode: "INTERNAL_ERROR", openaiType: "api_error" },
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorKindName = keyof typeof ERROR_KINDS;

@@ -4,6 +4,7 @@
  * swaps the whole entry at once, so a request sees the old config or the new, never a mix.
  */
 import type { AiGatewayConfig } from "../config/ai-gateway.js";
+import type { UpstreamLimits } from "../providers/common/limits.js";
 import type { ModelProvider } from "../providers/provider.js";
 import type { SecretRef } from "../secrets/index.js";
 import type { Task } from "./types.js";
@@ -13,6 +14,8 @@ export interface LiveEntity {
   /** `external_model.name`. */
   model: string;
   provider: ModelProvider;
+  /** Its upstream deadlines and bounds, when its config sets any (else the process-wide defaults). */
+  limits?: UpstreamLimits;
 }
 
 export interface LiveEndpoint {

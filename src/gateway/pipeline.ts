@@ -26,6 +26,7 @@ import {
 import { TrafficRouter } from "./router.js";
 import { attributeToEntity } from "./upstream-errors.js";
 import { embedAs } from "./embeddings-encoding.js";
+import { assertResponseShape, checkedResponse } from "./response-shape.js";
 import { observeStream } from "./stream-observer.js";
 import type { AnyChunk, AnyResponse, ChatRequest, CompletionRequest, EmbeddingsRequest, JsonObject, Task, Usage } from "./types.js";
 import { validateRequest } from "./validate-request.js";
@@ -247,25 +248,32 @@ async function call(entity: LiveEntity, task: Task, body: JsonObject, stream: bo
   }
 }
 
-async function callProvider(entity: LiveEntity, task: Task, body: JsonObject, stream: boolean, ctx: CallContext): Promise<Called> {
+/** A non-streamed answer is checked against the task's shape here, once, whatever the provider. */
+async function callProvider(entity: LiveEntity, task: Task, body: JsonObject, stream: boolean, callCtx: CallContext): Promise<Called> {
   const p = entity.provider;
+  const ctx: CallContext = entity.limits ? { signal: callCtx.signal, requestId: callCtx.requestId, upstream: entity.limits } : callCtx;
   switch (task) {
     case "llm/v1/chat": {
       const req = body as ChatRequest;
       if (stream && p.chatStream) return { kind: "stream", chunks: await p.chatStream(req, ctx) };
-      if (p.chat) return { kind: "response", response: await p.chat(req, ctx) };
+      if (p.chat) return { kind: "response", response: checkedResponse(task, entity.name, await p.chat(req, ctx)) };
       break;
     }
     case "llm/v1/completions": {
       const req = body as CompletionRequest;
       if (stream && p.completeStream) return { kind: "stream", chunks: await p.completeStream(req, ctx) };
-      if (p.complete) return { kind: "response", response: await p.complete(req, ctx) };
+      if (p.complete) return { kind: "response", response: checkedResponse(task, entity.name, await p.complete(req, ctx)) };
       break;
     }
     case "llm/v1/embeddings":
       if (p.embed) {
         const embed = p.embed.bind(p);
-        return { kind: "response", response: await embedAs(body as EmbeddingsRequest, (req) => embed(req, ctx)) };
+        const checked = async (req: EmbeddingsRequest) => {
+          const res = await embed(req, ctx);
+          assertResponseShape(task, entity.name, res);
+          return res;
+        };
+        return { kind: "response", response: await embedAs(body as EmbeddingsRequest, checked) };
       }
       break;
   }

@@ -5,7 +5,7 @@
  * reader's `wireText` pass-through is kept, so watching costs no re-serialisation.
  */
 import type { WireTextSource } from "../server/sse.js";
-import type { AnyChunk, AnyResponse, ChatChunk, ChatCompletion, Completion, ContentPart, Usage } from "./types.js";
+import type { AnyChunk, AnyResponse, ChatCompletion, Completion, ContentPart, Usage } from "./types.js";
 
 export interface StreamEnd {
   /** "ok": ran to the end; "error": the upstream failed mid-stream; "aborted": the client stopped reading. */
@@ -18,29 +18,57 @@ export interface StreamEnd {
 
 type Choice = { index: number; text: string; finish: string | null; reasoning: ContentPart[]; tools: Map<number, { id?: string; type?: string; name: string; args: string }> };
 
-/** Folds chunks into the response they amount to. */
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown): string {
+  return typeof v === "string" ? v : "";
+}
+
+function num(v: unknown): number {
+  return typeof v === "number" ? v : 0;
+}
+
+/**
+ * Folds chunks into the response they amount to. The chunks come from upstreams, so each
+ * field is read as `unknown` and anything missing or of the wrong type counts as absent
+ * (TensorZero's safe default): a malformed chunk can cost the aggregate a piece, never
+ * throw out of the stream. Hand-written rather than a schema: this runs on every chunk.
+ */
 class Aggregator {
   private first: AnyChunk | undefined;
   private readonly choices = new Map<number, Choice>();
 
   add(chunk: AnyChunk): void {
     this.first ??= chunk;
-    for (const c of chunk.choices) {
-      let ch = this.choices.get(c.index);
-      if (!ch) this.choices.set(c.index, (ch = { index: c.index, text: "", finish: null, reasoning: [], tools: new Map() }));
-      if (c.finish_reason) ch.finish = c.finish_reason;
-      if ("text" in c && typeof c.text === "string") ch.text += c.text;
-      const delta = (c as ChatChunk["choices"][number]).delta;
-      if (!delta) continue;
-      if (typeof delta.content === "string") ch.text += delta.content;
-      else if (Array.isArray(delta.content)) ch.reasoning.push(...delta.content);
-      for (const tc of delta.tool_calls ?? []) {
+    const list: unknown = chunk.choices;
+    if (!Array.isArray(list)) return;
+    for (const c of list as unknown[]) {
+      if (!isObject(c)) continue;
+      const index = typeof c["index"] === "number" ? c["index"] : 0;
+      let ch = this.choices.get(index);
+      if (!ch) this.choices.set(index, (ch = { index, text: "", finish: null, reasoning: [], tools: new Map() }));
+      if (typeof c["finish_reason"] === "string" && c["finish_reason"]) ch.finish = c["finish_reason"];
+      if (typeof c["text"] === "string") ch.text += c["text"];
+      const delta = c["delta"];
+      if (!isObject(delta)) continue;
+      const content = delta["content"];
+      if (typeof content === "string") ch.text += content;
+      else if (Array.isArray(content)) for (const part of content as unknown[]) if (isObject(part) && typeof part["type"] === "string") ch.reasoning.push(part as ContentPart);
+      const calls = delta["tool_calls"];
+      if (!Array.isArray(calls)) continue;
+      for (const tc of calls as unknown[]) {
+        if (!isObject(tc)) continue;
         const i = typeof tc["index"] === "number" ? tc["index"] : 0;
         const t = ch.tools.get(i) ?? { name: "", args: "" };
-        if (tc.id) t.id = tc.id;
-        if (tc.type) t.type = tc.type;
-        t.name += tc.function?.name ?? "";
-        t.args += tc.function?.arguments ?? "";
+        if (typeof tc["id"] === "string" && tc["id"]) t.id = tc["id"];
+        if (typeof tc["type"] === "string" && tc["type"]) t.type = tc["type"];
+        const fn = tc["function"];
+        if (isObject(fn)) {
+          t.name += str(fn["name"]);
+          t.args += str(fn["arguments"]);
+        }
         ch.tools.set(i, t);
       }
     }
@@ -51,15 +79,15 @@ class Aggregator {
     if (!f) return undefined;
     const choices = [...this.choices.values()].sort((a, b) => a.index - b.index);
     if (f.object === "text_completion") {
-      const r: Completion = { id: f.id, object: "text_completion", created: f.created, model: f.model, choices: choices.map((c) => ({ index: c.index, text: c.text, finish_reason: c.finish })) };
+      const r: Completion = { id: str(f.id), object: "text_completion", created: num(f.created), model: str(f.model), choices: choices.map((c) => ({ index: c.index, text: c.text, finish_reason: c.finish })) };
       if (usage) r.usage = usage;
       return r;
     }
     const r: ChatCompletion = {
-      id: f.id,
+      id: str(f.id),
       object: "chat.completion",
-      created: f.created,
-      model: f.model,
+      created: num(f.created),
+      model: str(f.model),
       choices: choices.map((c) => ({
         index: c.index,
         message: {
@@ -77,7 +105,12 @@ class Aggregator {
   }
 }
 
-/** A pass-through view of `chunks` that calls `onEnd` exactly once. */
+/**
+ * A pass-through view of `chunks` that calls `onEnd` exactly once. It never throws a fault
+ * of its own: whatever the chunks hold, they are handed on, the end is reported, and when
+ * the source fails the source has already let go of its upstream; when `onEnd` itself
+ * throws, that is swallowed here (a record lost is not the client's stream lost).
+ */
 export function observeStream(
   chunks: AsyncIterable<AnyChunk> & Partial<WireTextSource>,
   aggregate: boolean,
@@ -90,7 +123,11 @@ export function observeStream(
   const end = (outcome: StreamEnd["outcome"], error?: unknown) => {
     if (ended) return;
     ended = true;
-    onEnd({ outcome, error, usage, response: agg?.result(usage) });
+    try {
+      onEnd({ outcome, error, usage, response: agg?.result(usage) });
+    } catch {
+      /* see above: the stream goes on */
+    }
   };
   const self: AsyncIterableIterator<AnyChunk> & WireTextSource = {
     [Symbol.asyncIterator]() {
@@ -109,7 +146,8 @@ export function observeStream(
         return r;
       }
       const chunk = r.value;
-      if (chunk.usage) usage = chunk.usage;
+      const u: unknown = chunk.usage;
+      if (typeof u === "object" && u !== null && !Array.isArray(u)) usage = u as Usage;
       agg?.add(chunk);
       return r;
     },

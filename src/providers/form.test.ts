@@ -109,6 +109,11 @@ for (const def of definitions) {
       for (const f of fields.filter((x) => x.kind === "secret")) assert.ok(def.credentialFields.includes(f.path), `${f.path} is a credential`);
     });
 
+    test("names at least one destination field, each a non-secret field of its form", () => {
+      assert.ok(def.destinationFields.length > 0, "every provider sends its credentials somewhere");
+      for (const d of def.destinationFields) assert.ok(fields.some((f) => f.path === d && f.kind !== "secret"), `${d} is a field of the form`);
+    });
+
     test("selects have options, `when` names a select's options, a path repeats only under disjoint `when`s", () => {
       for (const f of fields) {
         if (f.kind === "select") assert.ok(f.options && f.options.length > 0, f.path);

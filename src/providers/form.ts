@@ -47,6 +47,11 @@ export interface ProviderCatalogueEntry {
   config_key: string;
   tasks: string[];
   fields: ProviderFormField[];
+  /**
+   * The field paths that decide where the credentials are sent (a base URL, a region…): a
+   * stored credential is kept only while none of them changes (see provider.ts).
+   */
+  destination_fields: string[];
   /** Example model names per task, for a model picker's suggestions. */
   example_models: Record<string, string[]>;
 }

@@ -18,6 +18,7 @@ import type {
   JsonObject,
   Task,
 } from "../gateway/types.js";
+import type { UpstreamLimits } from "./common/limits.js";
 import type { ProviderForm } from "./form.js";
 
 /** What every upstream call gets from the gateway. */
@@ -25,6 +26,8 @@ export interface CallContext {
   /** Aborted when the client goes away or the gateway gives up; cancels the upstream request. */
   signal: AbortSignal;
   requestId: string;
+  /** The served entity's upstream deadlines and bounds, when its config sets any (else the process-wide defaults apply). */
+  upstream?: UpstreamLimits;
 }
 
 /**
@@ -73,6 +76,13 @@ export interface ProviderDefinition<C extends JsonObject = JsonObject> {
    * secret reference (`field: "{{secrets/scope/key}}"`) or as `field_plaintext`, never both.
    */
   readonly credentialFields: readonly string[];
+  /**
+   * The fields (dotted paths in the parsed config) that decide where the credentials are
+   * sent: a base URL, a region, a project, a tenant. A stored credential is kept (the
+   * `"[REDACTED]"` marker sent back) only while none of these changed; changing one needs
+   * the credential given again, so an editor cannot redirect a key they never saw.
+   */
+  readonly destinationFields: readonly string[];
   /** How a person fills in the config block (the web UI's form; see form.ts). */
   readonly form: ProviderForm;
   /**

@@ -1,7 +1,7 @@
 /**
  * The buffer between the hot path and the store. `push` is O(1) and never waits; a
  * flusher writes what was pushed in batches (one `write` call — one transaction — per
- * batch) every `intervalMs`, or at once when a batch's worth is waiting.
+ * batch) every `intervalMs` (50 ms), or at once when a batch's worth is waiting.
  *
  * Why nothing is lost, and when something can be:
  * - A failed write puts its batch back at the front and the flusher backs off (1 s, 2 s, …
@@ -19,7 +19,10 @@ export interface BatchWriterOptions<T> {
   log: Logger;
   /** Items per batch (default 250: a few ms of writing at a time). */
   maxBatch?: number;
-  /** Flush period in ms (default 1000). */
+  /**
+   * Flush period in ms (default 50). It bounds what a `kill -9` can lose: the records of the
+   * last interval plus one write (docs/usage.md). An idle tick costs a length check.
+   */
   intervalMs?: number;
   /** Most items held in memory (default 100,000). */
   maxBuffered?: number;
@@ -87,7 +90,7 @@ export class BatchWriter<T> {
   dropped = 0;
 
   constructor(o: BatchWriterOptions<T>) {
-    this.o = { maxBatch: 250, intervalMs: 1000, maxBuffered: 100_000, ...o };
+    this.o = { maxBatch: 250, intervalMs: 50, maxBuffered: 100_000, ...o };
     this.timer = setInterval(() => void this.flush(), this.o.intervalMs);
     this.timer.unref();
   }

@@ -11,6 +11,7 @@ import { providerCatalogue } from "../../src/server/routes/providers.js";
 import { parseEndpointConfig } from "../../src/config/endpoint-config.js";
 import { entityErrors, errorKey, errorMessage } from "../../src/ui/pages/endpoints/form/errors.js";
 import {
+  destinationLabels,
   effectiveEntityName,
   emptyEntity,
   evenSplit,
@@ -221,6 +222,21 @@ describe("endpoint form: client checks", () => {
     const halfRef = openai("gpt-4o", { secrets: { openai_api_key: { mode: "ref", scope: "llm", key: "" } } });
     assert.match(validateEntity(halfRef, 0, provider("openai"), "llm/v1/chat")["entities.0.config.openai_api_key"] ?? "", /key/);
     assert.match(validateEntity(openai("gpt-4o"), 0, provider("ai21labs"), "llm/v1/embeddings")["entities.0.provider"] ?? "", /does not serve/);
+  });
+
+  it("a kept credential needs its destination unchanged: changing the base URL asks for the value again, as the server would", () => {
+    const got = {
+      served_entities: [
+        { name: "big", external_model: { provider: "openai", name: "gpt-4.1", task: "llm/v1/chat", openai_config: { openai_api_base: "http://mock:1/v1", openai_api_key_plaintext: "[REDACTED]" } } },
+      ],
+    };
+    const loaded = fromEndpointConfig(got, catalogue).entities[0] as EntityState;
+    assert.deepEqual(validateEntity(loaded, 0, provider("openai"), "llm/v1/chat"), {}, "unchanged: the stored key is kept");
+    const moved = { ...loaded, values: { ...loaded.values, openai_api_base: "https://elsewhere.example/v1" } };
+    assert.match(validateEntity(moved, 0, provider("openai"), "llm/v1/chat")["entities.0.config.openai_api_key"] ?? "", /API base.*changed.*Enter it again/i);
+    const given = { ...moved, secrets: { openai_api_key: { mode: "plaintext" as const, value: "sk-new" } } };
+    assert.deepEqual(validateEntity(given, 0, provider("openai"), "llm/v1/chat"), {}, "given again: fine");
+    assert.ok(destinationLabels(provider("openai")).length > 0);
   });
 
   it("wants distinct entity names and shares adding up to 100", () => {

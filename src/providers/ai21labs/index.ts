@@ -16,6 +16,7 @@ export const ai21labsProvider: ProviderDefinition<Ai21Config> = {
   configKey: "ai21labs_config",
   tasks: ["llm/v1/chat"],
   credentialFields: ["ai21labs_api_key"],
+  destinationFields: ["ai21labs_api_base"],
   form: ai21labsForm,
   parseConfig(raw, has) {
     const r = new ConfigReader(raw);

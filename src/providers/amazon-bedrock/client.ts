@@ -4,6 +4,7 @@
  */
 import type { JsonObject } from "../../gateway/types.js";
 import { postUpstream, type UpstreamResponse } from "../common/index.js";
+import type { UpstreamLimits } from "../common/limits.js";
 import { bedrockErrors, PROVIDER } from "./errors.js";
 import type { BedrockSigner } from "./signer.js";
 
@@ -39,10 +40,10 @@ export class BedrockClient {
   constructor(private readonly o: ClientOptions) {}
 
   /** Signs and sends; resolves with a 2xx response, or throws the upstream error as a GatewayError. */
-  async send(modelId: string, op: Operation, body: JsonObject, signal: AbortSignal): Promise<UpstreamResponse> {
+  async send(modelId: string, op: Operation, body: JsonObject, signal: AbortSignal, limits?: UpstreamLimits): Promise<UpstreamResponse> {
     const url = new URL(this.o.endpoint + modelPath(modelId, op));
     const bytes = Buffer.from(JSON.stringify(body), "utf8");
     const headers = await this.o.signer.sign(url, bytes, { "content-type": "application/json", accept: ACCEPT[op] });
-    return postUpstream({ provider: PROVIDER, url: url.toString(), headers, body: bytes, signal, secrets: this.o.secrets, errors: bedrockErrors });
+    return postUpstream({ provider: PROVIDER, url: url.toString(), headers, body: bytes, signal, secrets: this.o.secrets, errors: bedrockErrors, limits });
   }
 }

@@ -84,7 +84,7 @@ async function titan({ client, model, texts, dims, extra, ctx }: EmbedCall): Pro
       const i = next++;
       const body: JsonObject = { ...extra, inputText: texts[i] };
       if (dims !== undefined) body["dimensions"] = dims;
-      const res = await client.send(model, "invoke", body, signal);
+      const res = await client.send(model, "invoke", body, signal, ctx.upstream);
       const tokens = headerTokens(res);
       const json = await readJson(res, "amazon-bedrock");
       const vec = vectorOf(json["embedding"]);
@@ -110,7 +110,7 @@ async function titan({ client, model, texts, dims, extra, ctx }: EmbedCall): Pro
 async function cohere({ client, model, texts, dims, extra, ctx }: EmbedCall): Promise<EmbeddingsResponse> {
   const body: JsonObject = { input_type: "search_document", ...extra, texts, embedding_types: ["float"] };
   if (dims !== undefined) body["output_dimension"] = dims;
-  const res = await client.send(model, "invoke", body, ctx.signal);
+  const res = await client.send(model, "invoke", body, ctx.signal, ctx.upstream);
   const tokens = headerTokens(res);
   const json = await readJson(res, "amazon-bedrock");
   const raw = json["embeddings"];

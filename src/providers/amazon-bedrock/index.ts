@@ -27,6 +27,7 @@ export const amazonBedrockProvider: ProviderDefinition<BedrockConfig> = {
   configKey: "amazon_bedrock_config",
   tasks: ["llm/v1/chat", "llm/v1/completions", "llm/v1/embeddings"],
   credentialFields: CREDENTIAL_FIELDS,
+  destinationFields: ["aws_region", "aws_endpoint_url"],
   form: amazonBedrockForm,
   parseConfig: parseBedrockConfig,
   create({ model, task, config, credentials }): ModelProvider {
@@ -42,12 +43,12 @@ export const amazonBedrockProvider: ProviderDefinition<BedrockConfig> = {
     const chat = {
       async chat(req: ChatRequest, ctx: CallContext) {
         const call = toConverse(req, family);
-        const res = await client.send(model, "converse", call.body, ctx.signal);
+        const res = await client.send(model, "converse", call.body, ctx.signal, ctx.upstream);
         return fromConverse(await readJson(res, PROVIDER), model, call.jsonTool);
       },
       async chatStream(req: ChatRequest, ctx: CallContext) {
         const call = toConverse(req, family);
-        const res = await client.send(model, "converse-stream", call.body, ctx.signal);
+        const res = await client.send(model, "converse-stream", call.body, ctx.signal, ctx.upstream);
         return converseChunks(eventMessages(res, PROVIDER, ctx.signal), new ChunkFactory(newId("chatcmpl-"), model), call.jsonTool);
       },
     };

@@ -29,6 +29,7 @@ export const anthropicProvider: ProviderDefinition<AnthropicConfig> = {
   configKey: "anthropic_config",
   tasks: ["llm/v1/chat", "llm/v1/completions"],
   credentialFields: ["anthropic_api_key"],
+  destinationFields: ["anthropic_api_base"],
   form: anthropicForm,
   parseConfig: parseAnthropicConfig,
   create({ model, task, config, credentials }) {
@@ -51,6 +52,7 @@ export const anthropicProvider: ProviderDefinition<AnthropicConfig> = {
         signal: ctx.signal,
         secrets,
         errors: anthropicErrors,
+        limits: ctx.upstream,
       });
     const chat = {
       async chat(req: ChatRequest, ctx: CallContext) {

@@ -18,6 +18,7 @@ export const cohereProvider: ProviderDefinition<CohereConfig> = {
   configKey: "cohere_config",
   tasks: ["llm/v1/chat", "llm/v1/completions", "llm/v1/embeddings"],
   credentialFields: ["cohere_api_key"],
+  destinationFields: ["cohere_api_base"],
   form: cohereForm,
   parseConfig: parseCohereConfig,
   create({ model, task, config, credentials }) {

@@ -37,6 +37,7 @@ export function createCohereProvider(o: CohereProviderOptions): ModelProvider {
       signal: ctx.signal,
       secrets,
       errors: cohereErrors,
+      limits: ctx.upstream,
     });
 
   const chat = {

@@ -4,19 +4,23 @@
  */
 import { Agent, errors as undiciErrors, request, type Dispatcher } from "undici";
 import { ERROR_KINDS, GatewayError, kindForStatus } from "../../gateway/errors.js";
+import { readBounded, responseLimits, setResponseLimits, totalDeadline, upstreamDefaults, type UpstreamLimits } from "./limits.js";
 
 /**
  * Keep-alive connections are reused across requests (the hot path never pays a TCP
- * handshake once warm). LLM calls can take minutes before the first byte, so the
- * timeouts are generous; the client's own disconnect cancels sooner.
+ * handshake once warm). One Agent per connect timeout (in practice one or two); the
+ * first-byte and idle timeouts and the total deadline are set per call (limits.ts).
  */
-const agent = new Agent({
-  keepAliveTimeout: 30_000,
-  keepAliveMaxTimeout: 600_000,
-  headersTimeout: 600_000,
-  bodyTimeout: 600_000,
-  connections: null,
-});
+const agents = new Map<number, Agent>();
+
+function agentFor(connectMs: number): Agent {
+  let a = agents.get(connectMs);
+  if (!a) {
+    a = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connect: { timeout: connectMs }, connections: null });
+    agents.set(connectMs, a);
+  }
+  return a;
+}
 
 export type UpstreamResponse = Dispatcher.ResponseData;
 
@@ -58,6 +62,8 @@ export interface PostOptions {
   /** Credential values that must never reach a client in an error message. */
   secrets: readonly string[];
   errors?: ErrorReader;
+  /** This call's deadlines and bounds; the process-wide defaults when not given. */
+  limits?: UpstreamLimits | undefined;
 }
 
 /** POSTs to the upstream; resolves with a 2xx response, or throws the upstream error as a GatewayError. */
@@ -69,18 +75,26 @@ export function postUpstream(opts: PostOptions): Promise<UpstreamResponse> {
 export async function sendUpstream(
   opts: Omit<PostOptions, "body"> & { method: "GET" | "POST"; body?: string | Uint8Array },
 ): Promise<UpstreamResponse> {
+  const limits = opts.limits ?? upstreamDefaults();
+  const deadline = totalDeadline(opts.signal, limits.totalMs, opts.provider);
   let res: UpstreamResponse;
   try {
     res = await request(opts.url, {
       method: opts.method,
       headers: opts.headers,
       body: opts.body ?? null,
-      signal: opts.signal,
-      dispatcher: agent,
+      signal: deadline.signal,
+      headersTimeout: limits.firstByteMs,
+      bodyTimeout: limits.idleMs,
+      dispatcher: agentFor(limits.connectMs),
     });
   } catch (err) {
+    deadline.clear();
     throw transportError(err, opts.provider, opts.signal);
   }
+  // The deadline runs until the body is done with, however it ends (read, cut, or let go).
+  res.body.once("close", deadline.clear);
+  setResponseLimits(res.body, limits);
   if (res.statusCode >= 400) throw await upstreamHttpError(res, opts.provider, opts.secrets, opts.errors);
   return res;
 }
@@ -161,16 +175,32 @@ export function upstreamError(provider: string, reply: UpstreamErrorReply, reade
   });
 }
 
-/** Reads a 2xx JSON reply; anything else there is an upstream fault (502). */
-export async function readJson(res: UpstreamResponse, provider: string): Promise<Record<string, unknown>> {
-  let value: unknown;
+/**
+ * Reads a 2xx JSON reply, bounded by the call's `maxResponseBytes`; a body that is not JSON
+ * is an upstream fault (502). The value is not checked: the gateway checks an answer's
+ * shape against its task (gateway/response-shape.ts).
+ */
+export async function readJsonValue(res: UpstreamResponse, provider: string): Promise<unknown> {
+  let buf: Buffer;
   try {
-    value = await res.body.json();
+    buf = await readBounded(res.body, res.headers, responseLimits(res.body).maxResponseBytes, provider);
+  } catch (err) {
+    // A transport failure (idle timeout, reset) is mapped; a deadline or a bound is already a
+    // GatewayError, and the caller's abort goes on as it is (it is recorded as the client's).
+    throw err instanceof undiciErrors.UndiciError ? transportError(err, provider) : err;
+  }
+  try {
+    return JSON.parse(buf.toString("utf8")) as unknown;
   } catch {
     throw new GatewayError(ERROR_KINDS.UPSTREAM_ERROR, `Received a response from ${provider} that is not JSON.`);
   }
+}
+
+/** Reads a 2xx JSON reply that must be an object (a native provider's answer, before it is converted). */
+export async function readJson(res: UpstreamResponse, provider: string): Promise<Record<string, unknown>> {
+  const value = await readJsonValue(res, provider);
   if (!value || typeof value !== "object" || Array.isArray(value)) {
-    throw new GatewayError(ERROR_KINDS.UPSTREAM_ERROR, `Received an unexpected response from ${provider}.`);
+    throw new GatewayError(ERROR_KINDS.UPSTREAM_BAD_RESPONSE, `Received an unexpected response from ${provider}: not a JSON object.`);
   }
   return value as Record<string, unknown>;
 }

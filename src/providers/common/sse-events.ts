@@ -12,6 +12,7 @@ import { StringDecoder } from "node:string_decoder";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import type { UpstreamResponse } from "./http.js";
 import { transportError } from "./http.js";
+import { EventSizeGuard, responseLimits, tooLarge } from "./limits.js";
 
 export interface SseMessage {
   /** The `event:` name; undefined when the upstream sends only `data:` lines. */
@@ -22,15 +23,19 @@ export interface SseMessage {
 /** The SSE messages of a body, in order, as they arrive. */
 export async function* sseMessages(res: UpstreamResponse, provider: string, signal: AbortSignal): AsyncGenerator<SseMessage, void, undefined> {
   const pending: SseMessage[] = [];
+  const size = new EventSizeGuard(responseLimits(res.body).maxEventBytes);
   const parser = createParser({
     onEvent(m: EventSourceMessage) {
+      size.event();
       pending.push({ event: m.event, data: m.data });
     },
   });
   const utf8 = new StringDecoder("utf8");
   try {
     for await (const buf of res.body) {
+      size.add((buf as Buffer).length);
       parser.feed(utf8.write(buf as Buffer));
+      if (size.over()) throw tooLarge(provider, "a stream event", size.max);
       while (pending.length) yield pending.shift() as SseMessage;
     }
     // An event without its closing blank line is incomplete and is not dispatched: a body

@@ -21,6 +21,7 @@ export const customProvider: ProviderDefinition<CustomConfig> = {
   configKey: "custom_provider_config",
   tasks: ["llm/v1/chat", "llm/v1/completions", "llm/v1/embeddings"],
   credentialFields: ["bearer_token_auth.token", "api_key_auth.value"],
+  destinationFields: ["custom_provider_url"],
   form: customForm,
   parseConfig(raw, has) {
     const r = new ConfigReader(raw);

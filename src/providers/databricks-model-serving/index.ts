@@ -18,6 +18,7 @@ export const databricksModelServingProvider: ProviderDefinition<DatabricksConfig
   configKey: "databricks_model_serving_config",
   tasks: ["llm/v1/chat", "llm/v1/completions", "llm/v1/embeddings"],
   credentialFields: ["databricks_api_token"],
+  destinationFields: ["databricks_workspace_url"],
   form: databricksModelServingForm,
   parseConfig(raw, has) {
     const r = new ConfigReader(raw);

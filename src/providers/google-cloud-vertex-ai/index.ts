@@ -24,6 +24,7 @@ export const googleCloudVertexAiProvider: ProviderDefinition<VertexConfig> = {
   configKey: "google_cloud_vertex_ai_config",
   tasks: ["llm/v1/chat", "llm/v1/completions", "llm/v1/embeddings"],
   credentialFields: [PRIVATE_KEY_FIELD],
+  destinationFields: ["project_id", "region", "vertex_api_base"],
   form: googleCloudVertexAiForm,
   parseConfig: parseVertexConfig,
   create({ model, config, credentials }) {

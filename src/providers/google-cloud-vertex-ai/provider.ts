@@ -66,6 +66,7 @@ export function createVertexProvider(target: VertexTarget, tokens: GoogleTokenSo
         signal: ctx.signal,
         secrets: [...tokens.secrets, token],
         errors: vertexErrors,
+        limits: ctx.upstream,
       });
     } catch (err) {
       if (err instanceof GatewayError && err.upstream?.status === 401) tokens.invalidate(token);

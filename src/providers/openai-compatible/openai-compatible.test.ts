@@ -293,15 +293,13 @@ describe("createOpenAICompatibleProvider", () => {
     assert.match(err.message, /not JSON/);
   });
 
-  test("a 2xx JSON body that is not an object is a 502", async () => {
+  test("a 2xx JSON answer is handed on as sent: the gateway checks its shape against the task (gateway/response-shape.ts)", async () => {
     tiny.setHandler((_req, _body, res) => {
       res.writeHead(200, { "content-type": "application/json" }).end("42");
     });
     const p = provider(tiny.url);
     assert.ok(p.chat);
-    const err = await gatewayError(p.chat(CHAT, ctx()));
-    assert.equal(err.status, 502);
-    assert.match(err.message, /unexpected response/);
+    assert.equal(await p.chat(CHAT, ctx()), 42);
   });
 
   test("an upstream error echoing the credential is scrubbed from message and body", async () => {
@@ -385,7 +383,8 @@ describe("createOpenAICompatibleProvider", () => {
       const chunks = await drain<ChatChunk>(await p.chatStream(CHAT, ctx()));
       assert.equal(chunks.length, 3);
       assert.equal(chunks.map((c) => c.choices[0]?.delta.content ?? "").join(""), "Hello");
-      const seen = tiny.seen[0];
+      // The last one: under load, the aborted request of the test before can reach the server after this test began.
+      const seen = tiny.seen.at(-1);
       assert.ok(seen);
       assert.equal(seen.headers["accept"], "text/event-stream");
       assert.deepEqual(JSON.parse(seen.body), {

@@ -4,7 +4,6 @@
  * operation goes and which headers authenticate it; the body passes through with the
  * gateway-only fields removed and `extra_params` merged in.
  */
-import { ERROR_KINDS, GatewayError } from "../../gateway/errors.js";
 import type {
   ChatChunk,
   ChatCompletion,
@@ -17,7 +16,7 @@ import type {
   Task,
 } from "../../gateway/types.js";
 import type { CallContext, ModelProvider } from "../provider.js";
-import { postUpstream } from "../common/http.js";
+import { postUpstream, readJsonValue } from "../common/http.js";
 import { openaiChunks } from "./sse.js";
 
 export type Operation = "chat" | "completions" | "embeddings";
@@ -72,17 +71,9 @@ export function upstreamBody(req: JsonObject, model: string | undefined, stream:
   return body;
 }
 
+/** The answer as the upstream sent it; the gateway checks its shape against the task (a pass-through upstream's answer is not converted, so nothing here relies on it). */
 async function parseJson<T>(res: Awaited<ReturnType<typeof postUpstream>>, provider: string): Promise<T> {
-  let value: unknown;
-  try {
-    value = await res.body.json();
-  } catch {
-    throw new GatewayError(ERROR_KINDS.UPSTREAM_ERROR, `Received a response from ${provider} that is not JSON.`);
-  }
-  if (!value || typeof value !== "object") {
-    throw new GatewayError(ERROR_KINDS.UPSTREAM_ERROR, `Received an unexpected response from ${provider}.`);
-  }
-  return value as T;
+  return (await readJsonValue(res, provider)) as T;
 }
 
 const JSON_HEADERS = { "content-type": "application/json", accept: "application/json" };
@@ -100,6 +91,7 @@ export function createOpenAICompatibleProvider(o: OpenAICompatibleOptions): Mode
       body,
       signal: ctx.signal,
       secrets: o.secrets,
+      limits: ctx.upstream,
     });
   }
   const streamOpts = (ctx: CallContext) => ({ provider: o.provider, secrets: o.secrets, signal: ctx.signal });

@@ -17,9 +17,11 @@
 import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { createParser, type EventSourceMessage, type EventSourceParser } from "eventsource-parser";
+import { errors as undiciErrors } from "undici";
 import { ERROR_KINDS, GatewayError } from "../../gateway/errors.js";
 import type { UpstreamResponse } from "../common/http.js";
 import { scrub, upstreamMessage } from "../common/http.js";
+import { EventSizeGuard, responseLimits, tooLarge } from "../common/limits.js";
 
 export interface SseOptions {
   provider: string;
@@ -33,6 +35,10 @@ export interface SseOptions {
  * keeps the body open longer than this after `[DONE]` has its response cut instead.
  */
 const DRAIN_AFTER_DONE_MS = 1_000;
+
+function isObject(v: unknown): v is object {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
 
 /** Whether any choice of a chunk carries a `finish_reason`. */
 function hasFinish(chunk: object): boolean {
@@ -82,12 +88,17 @@ class ChunkReader<T> implements AsyncIterableIterator<T, undefined> {
   private failure: unknown = undefined;
   private closed = false;
   private drainTimer: NodeJS.Timeout | undefined;
+  private readonly size: EventSizeGuard;
+  private readonly idleMs: number;
 
   constructor(
     res: UpstreamResponse,
     private readonly opts: SseOptions,
   ) {
     this.body = res.body;
+    const limits = responseLimits(res.body);
+    this.size = new EventSizeGuard(limits.maxEventBytes);
+    this.idleMs = limits.idleMs;
     this.parser = createParser({ onEvent: (e) => this.onEvent(e) });
     // Listened to from the start, so an abort before the first `next()` is kept, not thrown.
     this.body.on("error", (err) => this.onError(err));
@@ -168,13 +179,16 @@ class ChunkReader<T> implements AsyncIterableIterator<T, undefined> {
   private onData(buf: Buffer): void {
     if (this.settled) return; // after [DONE] or a failure: drained and dropped
     const backlog = this.queue.length - this.head;
+    this.size.add(buf.length);
     this.parser.feed(this.decode(buf));
+    if (this.size.over()) this.fail(tooLarge(this.opts.provider, "a stream event", this.size.max));
     this.settle();
     // The consumer has not caught up with the previous read either: read no further until it has.
     if (backlog > 0 && !this.settled && this.queue.length > this.head) this.body.pause();
   }
 
   private onEvent(e: EventSourceMessage): void {
+    this.size.event();
     if (this.settled) return;
     const data = e.data;
     if (data === "[DONE]") {
@@ -201,10 +215,29 @@ class ChunkReader<T> implements AsyncIterableIterator<T, undefined> {
       );
       return;
     }
+    // The one shape check of a pass-through chunk (everything after it reads chunks
+    // defensively): `choices` is a list of objects. A usage-only chunk may leave it out; it
+    // then gets the safe default `[]`, and so goes out re-serialised, not as the upstream's text.
+    const choices = (chunk as { choices?: unknown }).choices;
+    let text: string | undefined = data.includes("\n") ? undefined : data;
+    if (!Array.isArray(choices) || !choices.every(isObject)) {
+      const usage = (chunk as { usage?: unknown }).usage;
+      if (choices !== undefined || !isObject(usage)) {
+        this.fail(
+          new GatewayError(
+            ERROR_KINDS.UPSTREAM_BAD_RESPONSE,
+            `Received a malformed stream chunk from ${this.opts.provider}: "choices" ${choices === undefined ? "is missing" : "is not a list of objects"}.`,
+          ),
+        );
+        return;
+      }
+      (chunk as { choices: unknown[] }).choices = [];
+      text = undefined;
+    }
     if (!this.finished && hasFinish(chunk)) this.finished = true;
     this.queue.push(chunk as T);
     // An event of several `data:` lines comes joined by "\n": that text cannot go out as one line.
-    this.texts.push(data.includes("\n") ? undefined : data);
+    this.texts.push(text);
   }
 
   private onEnd(): void {
@@ -222,7 +255,9 @@ class ChunkReader<T> implements AsyncIterableIterator<T, undefined> {
   private onError(err: unknown): void {
     if (this.settled) return; // e.g. a drain after [DONE] that was cut: the consumer has everything
     if (err instanceof GatewayError || this.opts.signal.aborted) this.fail(err);
-    else this.fail(new GatewayError(ERROR_KINDS.UPSTREAM_ERROR, `The stream from ${this.opts.provider} failed: ${err instanceof Error ? err.message : "unknown error"}.`));
+    else if (err instanceof undiciErrors.BodyTimeoutError) {
+      this.fail(new GatewayError(ERROR_KINDS.UPSTREAM_TIMEOUT, `The stream from ${this.opts.provider} sent nothing for ${this.idleMs} ms.`));
+    } else this.fail(new GatewayError(ERROR_KINDS.UPSTREAM_ERROR, `The stream from ${this.opts.provider} failed: ${err instanceof Error ? err.message : "unknown error"}.`));
   }
 
   private onClose(): void {

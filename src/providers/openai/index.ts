@@ -30,6 +30,7 @@ export const openaiProvider: ProviderDefinition<OpenAIConfig> = {
   configKey: "openai_config",
   tasks: ["llm/v1/chat", "llm/v1/completions", "llm/v1/embeddings"],
   credentialFields: ["openai_api_key", "microsoft_entra_client_secret"],
+  destinationFields: ["openai_api_type", "openai_api_base", "microsoft_entra_authority_host", "microsoft_entra_tenant_id"],
   form: openaiForm,
   parseConfig(raw, has) {
     const r = new ConfigReader(raw);

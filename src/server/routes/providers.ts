@@ -18,6 +18,7 @@ export function providerCatalogue(): ProviderCatalogueEntry[] {
     config_key: d.configKey,
     tasks: [...d.tasks],
     fields: d.form.fields,
+    destination_fields: [...d.destinationFields],
     example_models: { ...d.form.example_models } as Record<string, string[]>,
   }));
 }

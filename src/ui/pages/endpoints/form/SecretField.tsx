@@ -18,11 +18,13 @@ export interface SecretFieldProps {
   canKeep?: boolean;
   /** The key name offered when creating a secret, e.g. `openai-api-key`. */
   suggestedKey: string;
+  /** Labels of the fields that decide where the value is sent (a kept value stays only while they do). */
+  destination?: string[];
 }
 
 type Mode = SecretValue["mode"];
 
-export function SecretField({ field, value, onChange, error, canKeep = false, suggestedKey }: SecretFieldProps) {
+export function SecretField({ field, value, onChange, error, canKeep = false, suggestedKey, destination = [] }: SecretFieldProps) {
   const id = useId();
   const v: SecretValue = value ?? { mode: "ref", scope: "", key: "" };
   const [creating, setCreating] = useState(false);
@@ -108,6 +110,7 @@ export function SecretField({ field, value, onChange, error, canKeep = false, su
       {v.mode === "stored" ? (
         <p className="ef-stored">
           <span className="badge badge-plain">stored (hidden)</span> The value given earlier is kept. Choose another option to replace it.
+          {destination.length ? ` It is kept only while ${destination.join(", ")} stay${destination.length === 1 ? "s" : ""} as ${destination.length === 1 ? "it is" : "they are"}: change where it goes, and enter it again.` : null}
         </p>
       ) : null}
 

@@ -7,7 +7,7 @@ import { useId } from "react";
 import type { ProviderInfo } from "../../../api/providers";
 import { Field } from "../../../components/Field";
 import { configFieldKey, entityKey } from "./errors";
-import { effectiveEntityName, visibleFields, withProvider, type CatalogueField, type EntityState } from "./model";
+import { destinationLabels, effectiveEntityName, visibleFields, withProvider, type CatalogueField, type EntityState } from "./model";
 import { SecretField } from "./SecretField";
 import "./form.css";
 
@@ -126,6 +126,7 @@ export function ServedEntityForm({ index, value, onChange, providers, task, onTa
               onChange={(s) => onChange({ ...value, secrets: { ...value.secrets, [f.path]: s } })}
               error={err(configFieldKey(index, f.path))}
               canKeep={value.stored.includes(f.path)}
+              destination={destinationLabels(provider)}
               suggestedKey={`${provider.name}-${f.path}`.replace(/[^A-Za-z0-9]+/g, "-")}
             />
           ))}

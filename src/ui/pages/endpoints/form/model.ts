@@ -9,7 +9,7 @@ import type { ProviderFormField, ProviderInfo } from "../../../api/provider-type
 
 export type CatalogueField = ProviderFormField;
 /** What the form needs of a catalogue entry (tests pass partial entries). */
-export type CatalogueProvider = Pick<ProviderInfo, "name" | "config_key" | "tasks" | "fields">;
+export type CatalogueProvider = Pick<ProviderInfo, "name" | "config_key" | "tasks" | "fields"> & Partial<Pick<ProviderInfo, "destination_fields">>;
 
 /** A credential: a secret reference, a literal typed now (write-only), or the stored literal kept as is. */
 export type SecretValue = { mode: "ref"; scope: string; key: string } | { mode: "plaintext"; value: string } | { mode: "stored" };
@@ -27,6 +27,11 @@ export interface EntityState {
   extra: Record<string, unknown>;
   /** Credential paths that had a stored plaintext when loaded: "keep it" is a choice for these. */
   stored: string[];
+  /**
+   * The destination fields' values when loaded (see `destination_fields`): the server keeps
+   * a stored credential only while they are unchanged, so the form checks that first.
+   */
+  loadedDestination?: Record<string, string>;
 }
 
 export interface EndpointFormState {
@@ -229,8 +234,23 @@ function entityFromConfig(raw: unknown, catalogue: readonly CatalogueProvider[])
   // Objects emptied by taking their known fields out (bearer_token_auth: {}) are not "extra".
   for (const [k, v] of Object.entries(block)) if (isObject(v) && Object.keys(v).length === 0) delete block[k];
   entity.values = selectDefaults(provider, entity.values);
+  entity.loadedDestination = Object.fromEntries((provider.destination_fields ?? []).map((p) => [p, entity.values[p] ?? ""]));
   entity.extra = block;
   return entity;
+}
+
+/** The destination fields of a provider that the entity changed since it was loaded (none for a new entity). */
+export function changedDestinationFields(entity: EntityState, provider: CatalogueProvider): CatalogueField[] {
+  const before = entity.loadedDestination;
+  if (!before) return [];
+  return (provider.destination_fields ?? [])
+    .filter((p) => (entity.values[p] ?? "").trim() !== (before[p] ?? "").trim())
+    .map((p) => visibleFields(provider, entity.values).find((f) => f.path === p) ?? provider.fields.find((f) => f.path === p) ?? { path: p, label: p, kind: "text" as const });
+}
+
+/** The labels of the fields that decide where a provider's credentials go, e.g. ["API base URL"]. */
+export function destinationLabels(provider: CatalogueProvider): string[] {
+  return (provider.destination_fields ?? []).map((p) => provider.fields.find((f) => f.path === p)?.label ?? p).filter((l, i, all) => all.indexOf(l) === i);
 }
 
 /** Form state for an existing endpoint's config (as GET returns it: plaintext credentials redacted). */

@@ -4,7 +4,7 @@
  * the same keys, see errors.ts); these only save a round trip. Pure, for the Node tests.
  */
 import { configFieldKey, entityKey } from "./errors.js";
-import { effectiveEntityName, NAME_PATTERN, visibleFields, type CatalogueProvider, type EntityState } from "./model.js";
+import { changedDestinationFields, effectiveEntityName, NAME_PATTERN, visibleFields, type CatalogueProvider, type EntityState } from "./model.js";
 
 export function validateEndpointName(name: string): string | undefined {
   if (!name.trim()) return "Give the endpoint a name.";
@@ -26,7 +26,9 @@ export function validateEntity(entity: EntityState, index: number, provider: Cat
     const key = configFieldKey(index, f.path);
     if (f.kind === "secret") {
       const s = entity.secrets[f.path];
-      if (s?.mode === "ref" && (!s.scope || !s.key)) out[key] = "Choose a scope and a key, or create a secret.";
+      const moved = s?.mode === "stored" ? changedDestinationFields(entity, provider) : [];
+      if (moved[0]) out[key] = `${moved.map((m) => m.label).join(", ")} changed: the stored value is kept only while it goes where it went. Enter it again.`;
+      else if (s?.mode === "ref" && (!s.scope || !s.key)) out[key] = "Choose a scope and a key, or create a secret.";
       else if (f.required && (!s || (s.mode === "plaintext" && !s.value) || (s.mode === "ref" && !s.key))) out[key] = `${f.label} is required.`;
       continue;
     }
