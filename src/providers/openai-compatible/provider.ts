@@ -17,6 +17,7 @@ import type {
   Task,
 } from "../../gateway/types.js";
 import type { CallContext, ModelProvider } from "../provider.js";
+import { refuseClientTools } from "../common/client-tools.js";
 import { postUpstream } from "../common/http.js";
 import { openaiChunks } from "./sse.js";
 
@@ -91,6 +92,8 @@ const SSE_HEADERS = { "content-type": "application/json", accept: "text/event-st
 /** Builds a ModelProvider that speaks the OpenAI wire format, for the operations its task allows. */
 export function createOpenAICompatibleProvider(o: OpenAICompatibleOptions): ModelProvider {
   async function call(op: Operation, req: JsonObject, stream: boolean, ctx: CallContext) {
+    // OpenAI-shaped upstreams have no Anthropic computer-use tools: a 400 naming the type.
+    if (op === "chat") refuseClientTools(req["tools"], o.provider);
     const t = await o.target(op, ctx.signal);
     const body = JSON.stringify(upstreamBody(req, o.bodyModel, stream, o.includeUsage));
     return postUpstream({
