@@ -25,6 +25,10 @@ export interface ParsedEntity {
   /** The config block as given, credentials removed: what is stored beside them. */
   rest: JsonObject;
   credentials: Map<string, CredentialInput>;
+  /** Whether the hosted-model image limits apply (`external_model.image_limits`, else the provider's default). */
+  imageLimits: boolean;
+  /** `external_model.image_limits` as given, kept in the stored config. */
+  imageLimitsGiven: boolean | undefined;
 }
 
 export interface ParsedConfig {
@@ -88,12 +92,25 @@ function parseEntity(raw: unknown, at: string): ParsedEntity {
     const first = parsed.issues[0] as { field: string; message: string };
     fail({ field: `${blockAt}.${first.field}`, message: first.message });
   }
+  const il = em["image_limits"];
+  if (il !== undefined && il !== null && typeof il !== "boolean") fail({ field: `${emAt}.image_limits`, message: "must be true or false" });
+  const imageLimitsGiven = typeof il === "boolean" ? il : undefined;
   const nameRaw = raw["name"];
   const name = nameRaw === undefined || nameRaw === null ? defaultEntityName(model) : nameRaw;
   if (typeof name !== "string" || !ENTITY_NAME.test(name)) {
     fail({ field: `${at}.name`, message: "must be 1-63 letters, digits, '-' or '_'" });
   }
-  return { name, definition, model, task: task as Task, config: parsed.config, rest, credentials };
+  return {
+    name,
+    definition,
+    model,
+    task: task as Task,
+    config: parsed.config,
+    rest,
+    credentials,
+    imageLimits: imageLimitsGiven ?? definition.imageLimits === true,
+    imageLimitsGiven,
+  };
 }
 
 function parseRoutes(raw: unknown, entities: ParsedEntity[], at: string): Route[] {

@@ -196,7 +196,7 @@ export class EndpointService {
       } catch (err) {
         throw errors.invalidParameter(at, `${at} could not be used: ${err instanceof Error ? err.message : "invalid"}.`);
       }
-      entities.push({ name: e.name, model: e.model, provider });
+      entities.push({ name: e.name, model: e.model, provider, imageLimits: e.imageLimits });
       const prev = previous?.served_entities.find((p) => p.name === e.name);
       storedEntities.push({
         name: e.name,
@@ -204,6 +204,7 @@ export class EndpointService {
           provider: e.definition.name,
           name: e.model,
           task: e.task,
+          ...(e.imageLimitsGiven !== undefined ? { image_limits: e.imageLimitsGiven } : {}),
           [e.definition.configKey]: withStoredCredentials(e.rest, storedCreds),
         },
         creator: prev?.creator ?? actor?.name ?? "unknown",

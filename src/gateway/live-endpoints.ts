@@ -13,6 +13,8 @@ export interface LiveEntity {
   /** `external_model.name`. */
   model: string;
   provider: ModelProvider;
+  /** Whether the hosted-model image limits apply to requests it serves (gateway/images). */
+  imageLimits?: boolean;
 }
 
 export interface LiveEndpoint {

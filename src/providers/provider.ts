@@ -73,6 +73,12 @@ export interface ProviderDefinition<C extends JsonObject = JsonObject> {
    * secret reference (`field: "{{secrets/scope/key}}"`) or as `field_plaintext`, never both.
    */
   readonly credentialFields: readonly string[];
+  /**
+   * Whether the hosted-model image limits (at most 100 images, 8000 px, downscaling past
+   * 1568 px, data: URLs only; see gateway/images) apply by default to its served entities;
+   * `external_model.image_limits` overrides it per entity.
+   */
+  readonly imageLimits?: boolean;
   /** How a person fills in the config block (the web UI's form; see form.ts). */
   readonly form: ProviderForm;
   /**

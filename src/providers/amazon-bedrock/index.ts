@@ -25,6 +25,7 @@ export type { BedrockConfig } from "./config.js";
 export const amazonBedrockProvider: ProviderDefinition<BedrockConfig> = {
   name: PROVIDER,
   configKey: "amazon_bedrock_config",
+  imageLimits: true,
   tasks: ["llm/v1/chat", "llm/v1/completions", "llm/v1/embeddings"],
   credentialFields: CREDENTIAL_FIELDS,
   form: amazonBedrockForm,

@@ -27,6 +27,7 @@ const PROVIDER = "anthropic";
 export const anthropicProvider: ProviderDefinition<AnthropicConfig> = {
   name: PROVIDER,
   configKey: "anthropic_config",
+  imageLimits: true,
   tasks: ["llm/v1/chat", "llm/v1/completions"],
   credentialFields: ["anthropic_api_key"],
   form: anthropicForm,

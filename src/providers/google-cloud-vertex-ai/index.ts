@@ -22,6 +22,7 @@ export type { VertexConfig } from "./config.js";
 export const googleCloudVertexAiProvider: ProviderDefinition<VertexConfig> = {
   name: "google-cloud-vertex-ai",
   configKey: "google_cloud_vertex_ai_config",
+  imageLimits: true,
   tasks: ["llm/v1/chat", "llm/v1/completions", "llm/v1/embeddings"],
   credentialFields: [PRIVATE_KEY_FIELD],
   form: googleCloudVertexAiForm,
