@@ -8,6 +8,7 @@ import { TASKS, type JsonObject, type Task } from "../gateway/types.js";
 import { getProvider, providerNames } from "../providers/registry.js";
 import type { ProviderDefinition } from "../providers/provider.js";
 import { extractCredentials, redactStoredBlock, type CredentialInput, type Issue } from "./credentials.js";
+import { NETWORK_CREDENTIAL_FIELDS, NETWORK_KEY, parseNetworkConfig, type NetworkConfig } from "./network-config.js";
 
 export interface Route {
   served_entity_name: string;
@@ -29,6 +30,8 @@ export interface ParsedEntity {
   imageLimits: boolean;
   /** `external_model.image_limits` as given, kept in the stored config. */
   imageLimitsGiven: boolean | undefined;
+  /** `<provider>_config.network`: proxy and TLS settings for its upstream calls. */
+  network: NetworkConfig | undefined;
 }
 
 export interface ParsedConfig {
@@ -54,6 +57,11 @@ function fail(issue: Issue): never {
  */
 export function defaultEntityName(model: string): string {
   return model.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 63);
+}
+
+/** A provider's credential fields and those of the `network` block every provider config may hold. */
+export function credentialFieldsOf(definition: ProviderDefinition<JsonObject>): string[] {
+  return [...definition.credentialFields, ...NETWORK_CREDENTIAL_FIELDS];
 }
 
 function parseEntity(raw: unknown, at: string): ParsedEntity {
@@ -85,9 +93,14 @@ function parseEntity(raw: unknown, at: string): ParsedEntity {
   const block = em[definition.configKey] ?? {};
   if (!isObject(block)) fail({ field: `${emAt}.${definition.configKey}`, message: "must be an object" });
   const blockAt = `${emAt}.${definition.configKey}`;
-  const { rest, credentials, issues } = extractCredentials(block, definition.credentialFields, blockAt);
+  const { rest, credentials, issues } = extractCredentials(block, credentialFieldsOf(definition), blockAt);
   if (issues[0]) fail(issues[0]);
-  const parsed = definition.parseConfig(rest, (f) => credentials.has(f), task as Task);
+  const net = parseNetworkConfig(rest[NETWORK_KEY], credentials.has("network.tls_client_key"), `${blockAt}.${NETWORK_KEY}`);
+  if ("issue" in net) fail(net.issue);
+  // The provider sees its own fields only: `network` is read here for every provider.
+  const providerRest: JsonObject = { ...rest };
+  delete providerRest[NETWORK_KEY];
+  const parsed = definition.parseConfig(providerRest, (f) => credentials.has(f), task as Task);
   if ("issues" in parsed) {
     const first = parsed.issues[0] as { field: string; message: string };
     fail({ field: `${blockAt}.${first.field}`, message: first.message });
@@ -110,6 +123,7 @@ function parseEntity(raw: unknown, at: string): ParsedEntity {
     credentials,
     imageLimits: imageLimitsGiven ?? definition.imageLimits === true,
     imageLimitsGiven,
+    network: net.config,
   };
 }
 
@@ -181,7 +195,7 @@ export function renderConfig(stored: StoredConfig, version: number): JsonObject 
     served_entities: stored.served_entities.map((e) => {
       const def = getProvider(e.external_model.provider);
       const em: JsonObject = { ...e.external_model };
-      if (def && isObject(em[def.configKey])) em[def.configKey] = redactStoredBlock(em[def.configKey] as JsonObject, def.credentialFields);
+      if (def && isObject(em[def.configKey])) em[def.configKey] = redactStoredBlock(em[def.configKey] as JsonObject, credentialFieldsOf(def));
       return {
         name: e.name,
         external_model: em,

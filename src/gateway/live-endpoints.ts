@@ -15,6 +15,8 @@ export interface LiveEntity {
   provider: ModelProvider;
   /** Whether the hosted-model image limits apply to requests it serves (gateway/images). */
   imageLimits?: boolean;
+  /** Releases what was built for it besides the provider (its network dispatcher), once it no longer serves. */
+  release?: () => Promise<void>;
 }
 
 export interface LiveEndpoint {

@@ -18,6 +18,7 @@ import type {
   JsonObject,
   Task,
 } from "../gateway/types.js";
+import type { Dispatcher } from "undici";
 import type { ProviderForm } from "./form.js";
 
 /** What every upstream call gets from the gateway. */
@@ -60,6 +61,11 @@ export interface ProviderInit<C> {
   config: C;
   /** Resolved credential values by field path (e.g. `openai_api_key`, `bearer_token_auth.token`). */
   credentials: ReadonlyMap<string, string>;
+  /**
+   * The dispatcher every upstream call of this entity goes through (its proxy and TLS
+   * settings, common/network.ts); undefined means the shared default agent.
+   */
+  dispatcher?: Dispatcher;
 }
 
 export interface ProviderDefinition<C extends JsonObject = JsonObject> {

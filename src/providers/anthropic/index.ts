@@ -32,7 +32,7 @@ export const anthropicProvider: ProviderDefinition<AnthropicConfig> = {
   credentialFields: ["anthropic_api_key"],
   form: anthropicForm,
   parseConfig: parseAnthropicConfig,
-  create({ model, task, config, credentials }) {
+  create({ model, task, config, credentials, dispatcher }) {
     const key = credentials.get("anthropic_api_key") ?? "";
     const url = messagesUrl(config.anthropic_api_base);
     const secrets = [key];
@@ -58,6 +58,7 @@ export const anthropicProvider: ProviderDefinition<AnthropicConfig> = {
         signal: ctx.signal,
         secrets,
         errors: anthropicErrors,
+        dispatcher,
       });
     };
     const chat = {

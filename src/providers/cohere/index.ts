@@ -20,7 +20,7 @@ export const cohereProvider: ProviderDefinition<CohereConfig> = {
   credentialFields: ["cohere_api_key"],
   form: cohereForm,
   parseConfig: parseCohereConfig,
-  create({ model, task, config, credentials }) {
-    return createCohereProvider({ model, task, base: config.cohere_api_base, apiKey: credentials.get("cohere_api_key") ?? "" });
+  create({ model, task, config, credentials, dispatcher }) {
+    return createCohereProvider({ model, task, base: config.cohere_api_base, apiKey: credentials.get("cohere_api_key") ?? "", dispatcher });
   },
 };

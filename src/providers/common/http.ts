@@ -4,6 +4,7 @@
  */
 import { Agent, errors as undiciErrors, request, type Dispatcher } from "undici";
 import { ERROR_KINDS, GatewayError, kindForStatus } from "../../gateway/errors.js";
+import { tlsHint } from "./network.js";
 
 /**
  * Keep-alive connections are reused across requests (the hot path never pays a TCP
@@ -58,6 +59,8 @@ export interface PostOptions {
   /** Credential values that must never reach a client in an error message. */
   secrets: readonly string[];
   errors?: ErrorReader;
+  /** The entity's dispatcher (proxy, TLS; see network.ts), else the shared agent. */
+  dispatcher?: Dispatcher | undefined;
 }
 
 /** POSTs to the upstream; resolves with a 2xx response, or throws the upstream error as a GatewayError. */
@@ -76,7 +79,7 @@ export async function sendUpstream(
       headers: opts.headers,
       body: opts.body ?? null,
       signal: opts.signal,
-      dispatcher: agent,
+      dispatcher: opts.dispatcher ?? agent,
     });
   } catch (err) {
     throw transportError(err, opts.provider, opts.signal);
@@ -184,5 +187,5 @@ export function transportError(err: unknown, provider: string, signal?: AbortSig
   }
   const code = (err as { code?: unknown } | null)?.code;
   const reason = typeof code === "string" ? code : err instanceof Error ? err.message : "unknown error";
-  return new GatewayError(ERROR_KINDS.UPSTREAM_UNAVAILABLE, `Could not reach ${provider}: ${reason}.`);
+  return new GatewayError(ERROR_KINDS.UPSTREAM_UNAVAILABLE, `Could not reach ${provider}: ${reason}${tlsHint(reason)}.`);
 }

@@ -27,12 +27,12 @@ export const googleCloudVertexAiProvider: ProviderDefinition<VertexConfig> = {
   credentialFields: [PRIVATE_KEY_FIELD],
   form: googleCloudVertexAiForm,
   parseConfig: parseVertexConfig,
-  create({ model, config, credentials }) {
+  create({ model, config, credentials, dispatcher }) {
     const raw = credentials.get(PRIVATE_KEY_FIELD) ?? "";
     const key = parseServiceAccountKey(raw);
     return createVertexProvider(
-      { apiBase: config.vertex_api_base, project: config.project_id, region: config.region, model },
-      new GoogleTokenSource(key, raw),
+      { apiBase: config.vertex_api_base, project: config.project_id, region: config.region, model, dispatcher },
+      new GoogleTokenSource(key, raw, Date.now, dispatcher),
     );
   },
 };

@@ -4,6 +4,7 @@
  * operation goes and which headers authenticate it; the body passes through with the
  * gateway-only fields removed and `extra_params` merged in.
  */
+import type { Dispatcher } from "undici";
 import { ERROR_KINDS, GatewayError } from "../../gateway/errors.js";
 import type {
   ChatChunk,
@@ -40,6 +41,8 @@ export interface OpenAICompatibleOptions {
   includeUsage: boolean;
   /** Credential values, scrubbed from any error text. */
   secrets: readonly string[];
+  /** The entity's dispatcher (proxy, TLS), else the shared agent. */
+  dispatcher?: Dispatcher | undefined;
 }
 
 /** Fields the gateway reads and the upstream must not see. */
@@ -103,6 +106,7 @@ export function createOpenAICompatibleProvider(o: OpenAICompatibleOptions): Mode
       body,
       signal: ctx.signal,
       secrets: o.secrets,
+      dispatcher: o.dispatcher,
     });
   }
   const streamOpts = (ctx: CallContext) => ({ provider: o.provider, secrets: o.secrets, signal: ctx.signal });
