@@ -102,7 +102,8 @@ export function toConverse(req: ChatRequest, family: BedrockFamily): ConverseCal
   const plan = planTools(toolParams, {
     caching,
     thinking: thinking !== undefined,
-    hasToolBlocks: conv.hasToolBlocks && conv.historyToolNames.some((n) => !clientNames.has(n)),
+    // Tool blocks of client tools alone need no toolConfig spec (a spec named "computer" would clash with the tool itself).
+    hasToolBlocks: client.length ? conv.historyToolNames.some((n) => !clientNames.has(n)) : conv.hasToolBlocks,
     historyToolNames: conv.historyToolNames.filter((n) => !clientNames.has(n)),
   });
 
