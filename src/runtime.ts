@@ -3,6 +3,8 @@
  * secrets, tokens and endpoints, applies the config file, and starts the HTTP server.
  * `tessera serve` calls this; tests may too.
  */
+import { EgressPolicy } from "./config/egress.js";
+import { proxyEnvOf } from "./providers/registry.js";
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
@@ -124,7 +126,7 @@ export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
     const identity = await createIdentity({ db, env, log });
     const generated = identity.generatedAdminToken;
     const live = new LiveEndpoints();
-    const endpoints = new EndpointService(db, secrets, live, log);
+    const endpoints = new EndpointService(db, secrets, live, log, { egress: EgressPolicy.parse(env["TESSERA_EGRESS_ALLOW"]), proxyEnv: proxyEnvOf(env) });
     secrets.setListener(endpoints);
     const limiter = await createRateLimiter({ redisUrl: o.redisUrl ?? env["TESSERA_REDIS_URL"], log, env });
     const usage = createUsageService({ db, log });

@@ -9,6 +9,7 @@ import { getProvider, providerNames } from "../providers/registry.js";
 import type { ProviderDefinition } from "../providers/provider.js";
 import { extractCredentials, redactStoredBlock, type CredentialInput, type Issue } from "./credentials.js";
 import { parseUpstreamLimits, type UpstreamLimitsInput } from "./upstream-limits.js";
+import { NETWORK_CREDENTIAL_FIELDS, NETWORK_KEY, parseNetworkConfig, type NetworkConfig } from "./network-config.js";
 
 export interface Route {
   served_entity_name: string;
@@ -28,6 +29,12 @@ export interface ParsedEntity {
   credentials: Map<string, CredentialInput>;
   /** `external_model.upstream_limits`, checked; undefined when not given. */
   limits: UpstreamLimitsInput | undefined;
+  /** Whether the hosted-model image limits apply (`external_model.image_limits`, else the provider's default). */
+  imageLimits: boolean;
+  /** `external_model.image_limits` as given, kept in the stored config. */
+  imageLimitsGiven: boolean | undefined;
+  /** `<provider>_config.network`: proxy and TLS settings for its upstream calls. */
+  network: NetworkConfig | undefined;
 }
 
 export interface ParsedConfig {
@@ -53,6 +60,11 @@ function fail(issue: Issue): never {
  */
 export function defaultEntityName(model: string): string {
   return model.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 63);
+}
+
+/** A provider's credential fields and those of the `network` block every provider config may hold. */
+export function credentialFieldsOf(definition: ProviderDefinition<JsonObject>): string[] {
+  return [...definition.credentialFields, ...NETWORK_CREDENTIAL_FIELDS];
 }
 
 function parseEntity(raw: unknown, at: string): ParsedEntity {
@@ -84,20 +96,40 @@ function parseEntity(raw: unknown, at: string): ParsedEntity {
   const block = em[definition.configKey] ?? {};
   if (!isObject(block)) fail({ field: `${emAt}.${definition.configKey}`, message: "must be an object" });
   const blockAt = `${emAt}.${definition.configKey}`;
-  const { rest, credentials, issues } = extractCredentials(block, definition.credentialFields, blockAt);
+  const { rest, credentials, issues } = extractCredentials(block, credentialFieldsOf(definition), blockAt);
   if (issues[0]) fail(issues[0]);
-  const parsed = definition.parseConfig(rest, (f) => credentials.has(f), task as Task);
+  const net = parseNetworkConfig(rest[NETWORK_KEY], credentials.has("network.tls_client_key"), `${blockAt}.${NETWORK_KEY}`);
+  if ("issue" in net) fail(net.issue);
+  // The provider sees its own fields only: `network` is read here for every provider.
+  const providerRest: JsonObject = { ...rest };
+  delete providerRest[NETWORK_KEY];
+  const parsed = definition.parseConfig(providerRest, (f) => credentials.has(f), task as Task);
   if ("issues" in parsed) {
     const first = parsed.issues[0] as { field: string; message: string };
     fail({ field: `${blockAt}.${first.field}`, message: first.message });
   }
+  const il = em["image_limits"];
+  if (il !== undefined && il !== null && typeof il !== "boolean") fail({ field: `${emAt}.image_limits`, message: "must be true or false" });
+  const imageLimitsGiven = typeof il === "boolean" ? il : undefined;
   const nameRaw = raw["name"];
   const name = nameRaw === undefined || nameRaw === null ? defaultEntityName(model) : nameRaw;
   if (typeof name !== "string" || !ENTITY_NAME.test(name)) {
     fail({ field: `${at}.name`, message: "must be 1-63 letters, digits, '-' or '_'" });
   }
   const limits = parseUpstreamLimits(em["upstream_limits"], `${emAt}.upstream_limits`);
-  return { name, definition, model, task: task as Task, config: parsed.config, rest, credentials, limits };
+  return {
+    name,
+    definition,
+    model,
+    task: task as Task,
+    config: parsed.config,
+    rest,
+    credentials,
+    imageLimits: imageLimitsGiven ?? definition.imageLimits === true,
+    imageLimitsGiven,
+    network: net.config,
+    limits,
+  };
 }
 
 function parseRoutes(raw: unknown, entities: ParsedEntity[], at: string): Route[] {
@@ -168,7 +200,7 @@ export function renderConfig(stored: StoredConfig, version: number): JsonObject 
     served_entities: stored.served_entities.map((e) => {
       const def = getProvider(e.external_model.provider);
       const em: JsonObject = { ...e.external_model };
-      if (def && isObject(em[def.configKey])) em[def.configKey] = redactStoredBlock(em[def.configKey] as JsonObject, def.credentialFields);
+      if (def && isObject(em[def.configKey])) em[def.configKey] = redactStoredBlock(em[def.configKey] as JsonObject, credentialFieldsOf(def));
       return {
         name: e.name,
         external_model: em,

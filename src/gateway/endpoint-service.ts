@@ -10,13 +10,19 @@ import { extractCredentials, withStoredCredentials } from "../config/credentials
 import { changedDestination } from "../config/destination.js";
 import { entityLimits } from "../config/upstream-limits.js";
 import { upstreamDefaults } from "../providers/common/limits.js";
+import type { Dispatcher } from "undici";
+import { EgressPolicy } from "../config/egress.js";
 import {
+  credentialFieldsOf,
   parseEndpointConfig,
   renderConfig,
   type ParsedConfig,
+  type ParsedEntity,
   type StoredConfig,
   type StoredEntity,
 } from "../config/endpoint-config.js";
+import { privateKeyOk, type NetworkConfig } from "../config/network-config.js";
+import { buildDispatcher, type ProxyEnv } from "../providers/registry.js";
 import { parseSecretRef, type SecretRef, type SecretService } from "../secrets/index.js";
 import type { Db, EndpointTable } from "../store/index.js";
 import { errors, GatewayError } from "./errors.js";
@@ -103,6 +109,7 @@ export class EndpointService {
     private readonly secrets: SecretService,
     private readonly live: LiveEndpoints,
     private readonly log: Logger,
+    private readonly network: EndpointNetwork = { egress: EgressPolicy.open, proxyEnv: { httpsProxy: undefined, httpProxy: undefined, noProxy: undefined } },
   ) {}
 
   /**
@@ -165,6 +172,9 @@ export class EndpointService {
     const entities: LiveEntity[] = [];
     const storedEntities: StoredEntity[] = [];
     const now = Date.now();
+    // Dispatchers built so far, closed if a later entity fails (nothing else holds them then).
+    const built: Array<Dispatcher | undefined> = [];
+    try {
     for (const [i, e] of parsed.entities.entries()) {
       const at = `config.served_entities[${i}].external_model.${e.definition.configKey}`;
       const values = new Map<string, string>();
@@ -203,13 +213,17 @@ export class EndpointService {
           storedCreds.set(path, { credentialId: id });
         }
       }
+      checkEgress(this.network.egress, e.config, e.network, at);
+      const dispatcher = dispatcherOf(e, values, this.network.proxyEnv, at);
       let provider;
       try {
-        provider = e.definition.create({ model: e.model, task: e.task, config: e.config, credentials: values });
+        provider = e.definition.create({ model: e.model, task: e.task, config: e.config, credentials: values, ...(dispatcher ? { dispatcher } : {}) });
       } catch (err) {
+        void dispatcher?.close();
         throw errors.invalidParameter(at, `${at} could not be used: ${err instanceof Error ? err.message : "invalid"}.`);
       }
-      entities.push({ name: e.name, model: e.model, provider, ...(e.limits ? { limits: entityLimits(e.limits, upstreamDefaults()) } : {}) });
+      built.push(dispatcher);
+      entities.push({ name: e.name, model: e.model, provider, imageLimits: e.imageLimits, ...(e.limits ? { limits: entityLimits(e.limits, upstreamDefaults()) } : {}), ...(dispatcher ? { release: () => dispatcher.close() } : {}) });
       const prev = previous?.served_entities.find((p) => p.name === e.name);
       storedEntities.push({
         name: e.name,
@@ -217,12 +231,17 @@ export class EndpointService {
           provider: e.definition.name,
           name: e.model,
           task: e.task,
+          ...(e.imageLimitsGiven !== undefined ? { image_limits: e.imageLimitsGiven } : {}),
           [e.definition.configKey]: withStoredCredentials(e.rest, storedCreds),
           ...(e.limits ? { upstream_limits: e.limits } : {}),
         },
         creator: prev?.creator ?? actor?.name ?? "unknown",
         creation_timestamp: prev?.creation_timestamp ?? now,
       });
+    }
+    } catch (err) {
+      for (const d of built) void d?.close();
+      throw err;
     }
     const live: LiveEndpoint = { id: endpointId, name: "", task: parsed.task, entities, routes: buildRoutes(entities, parsed.routes), refs };
     return {
@@ -414,7 +433,8 @@ export class EndpointService {
       const em = prev.external_model;
       if (prev.name !== e.name || em.provider !== e.definition.name || em.name !== e.model || em.task !== e.task) return false;
       const block = em[e.definition.configKey];
-      const { rest, credentials } = extractCredentials(isObject(block) ? block : {}, e.definition.credentialFields, "");
+      if ((em["image_limits"] ?? undefined) !== e.imageLimitsGiven) return false;
+      const { rest, credentials } = extractCredentials(isObject(block) ? block : {}, credentialFieldsOf(e.definition), "");
       if (JSON.stringify(rest) !== JSON.stringify(e.rest) || credentials.size !== e.credentials.size) return false;
       if (JSON.stringify(em["upstream_limits"] ?? null) !== JSON.stringify(e.limits ?? null)) return false;
       for (const [path, cred] of e.credentials) {
@@ -509,5 +529,48 @@ function setAiGateway(live: LiveEndpoint, stored: string | null): void {
 async function closeLater(ep: LiveEndpoint | undefined): Promise<void> {
   if (!ep) return;
   await new Promise((r) => setTimeout(r, 60_000).unref());
-  for (const e of ep.entities) await e.provider.close?.().catch(() => undefined);
+  for (const e of ep.entities) {
+    await e.provider.close?.().catch(() => undefined);
+    await e.release?.().catch(() => undefined);
+  }
+}
+
+/** Where an endpoint service sends upstream calls from: the egress allow-list and the proxy environment. */
+export interface EndpointNetwork {
+  egress: EgressPolicy;
+  proxyEnv: ProxyEnv;
+}
+
+/**
+ * Every upstream URL of an entity's config (each provider names its upstream as an http(s)
+ * URL field, the default filled in when none was given) and its proxy must be allowed by
+ * TESSERA_EGRESS_ALLOW.
+ */
+function checkEgress(egress: EgressPolicy, config: JsonObject, network: NetworkConfig | undefined, at: string): void {
+  for (const [key, value] of Object.entries(config)) {
+    if (typeof value !== "string" || !/^https?:\/\//i.test(value)) continue;
+    if (!egress.allows(value)) throw errors.invalidParameter(`${at}.${key}`, `${at}.${key}: ${hostOf(value)} is not in the gateway's egress allow-list (TESSERA_EGRESS_ALLOW).`);
+  }
+  if (network?.proxyUrl && !egress.allows(network.proxyUrl)) {
+    throw errors.invalidParameter(`${at}.network.proxy_url`, `${at}.network.proxy_url: ${hostOf(network.proxyUrl)} is not in the gateway's egress allow-list (TESSERA_EGRESS_ALLOW).`);
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "the host";
+  }
+}
+
+/** The entity's dispatcher from its network block (the client key resolved), or the environment's proxy. */
+function dispatcherOf(e: ParsedEntity, values: ReadonlyMap<string, string>, proxyEnv: ProxyEnv, at: string): Dispatcher | undefined {
+  const n = e.network;
+  const key = values.get("network.tls_client_key");
+  if (key !== undefined && !privateKeyOk(key)) throw errors.invalidParameter(`${at}.network.tls_client_key`, `${at}.network.tls_client_key must be a PEM private key.`);
+  return buildDispatcher(
+    n ? { ...(n.proxyUrl ? { proxyUrl: n.proxyUrl } : {}), ...(n.caBundle ? { caBundle: n.caBundle } : {}), ...(n.clientCert ? { clientCert: n.clientCert } : {}), ...(key ? { clientKey: key } : {}) } : undefined,
+    proxyEnv,
+  );
 }

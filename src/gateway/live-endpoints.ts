@@ -16,6 +16,10 @@ export interface LiveEntity {
   provider: ModelProvider;
   /** Its upstream deadlines and bounds, when its config sets any (else the process-wide defaults). */
   limits?: UpstreamLimits;
+  /** Whether the hosted-model image limits apply to requests it serves (gateway/images). */
+  imageLimits?: boolean;
+  /** Releases what was built for it besides the provider (its network dispatcher), once it no longer serves. */
+  release?: () => Promise<void>;
 }
 
 export interface LiveEndpoint {

@@ -30,7 +30,8 @@ import { assertResponseShape, checkedResponse } from "./response-shape.js";
 import { observeStream } from "./stream-observer.js";
 import type { AnyChunk, AnyResponse, ChatRequest, CompletionRequest, EmbeddingsRequest, JsonObject, Task, Usage } from "./types.js";
 import { validateRequest } from "./validate-request.js";
-import { estimateFromChars } from "./estimate.js";
+import { promptTokenEstimate } from "./estimate.js";
+import { applyImageLimits } from "./images/apply.js";
 
 export interface QueryInput {
   endpoint: string;
@@ -64,14 +65,7 @@ const NO_ADMISSION: Admission = { settle() {} };
 /** How a request ended, for its record. */
 type Outcome = Pick<RequestRecord, "entity" | "status" | "errorCode" | "usage" | "request" | "response" | "rateLimited">;
 
-/**
- * Prompt tokens guessed before the model counts them, from the size of the request's
- * messages (or prompt, or input) as JSON — roles and keys included, so it errs high.
- */
-function promptTokens(body: JsonObject): number {
-  const p = body["messages"] ?? body["prompt"] ?? body["input"];
-  return estimateFromChars(typeof p === "string" ? p.length : JSON.stringify(p ?? "").length);
-}
+const promptTokens = promptTokenEstimate;
 
 /**
  * What a request is reserved up front against a token limit: its prompt, guessed from its
@@ -254,7 +248,7 @@ async function callProvider(entity: LiveEntity, task: Task, body: JsonObject, st
   const ctx: CallContext = entity.limits ? { signal: callCtx.signal, requestId: callCtx.requestId, upstream: entity.limits } : callCtx;
   switch (task) {
     case "llm/v1/chat": {
-      const req = body as ChatRequest;
+      const req = entity.imageLimits ? await applyImageLimits(body as ChatRequest) : (body as ChatRequest);
       if (stream && p.chatStream) return { kind: "stream", chunks: await p.chatStream(req, ctx) };
       if (p.chat) return { kind: "response", response: checkedResponse(task, entity.name, await p.chat(req, ctx)) };
       break;

@@ -55,3 +55,32 @@ export interface ProviderCatalogueEntry {
   /** Example model names per task, for a model picker's suggestions. */
   example_models: Record<string, string[]>;
 }
+
+/**
+ * The `network` block every provider config may hold (config/network-config.ts): shown
+ * after each provider's own fields in the catalogue, all optional.
+ */
+export const NETWORK_FORM_FIELDS: readonly ProviderFormField[] = [
+  {
+    path: "network.proxy_url",
+    label: "Network: outbound proxy URL",
+    kind: "url",
+    placeholder: "http://proxy.internal:3128",
+    help: "An HTTP(S) proxy for this model's upstream calls (tunnelled with CONNECT). Empty: HTTPS_PROXY / NO_PROXY of the gateway, if set.",
+  },
+  {
+    path: "network.tls_ca_bundle",
+    label: "Network: CA bundle (PEM)",
+    kind: "textarea",
+    placeholder: "-----BEGIN CERTIFICATE-----",
+    help: "Certificates to trust for the upstream instead of the system's, e.g. a private CA.",
+  },
+  {
+    path: "network.tls_client_cert",
+    label: "Network: client certificate (PEM)",
+    kind: "textarea",
+    placeholder: "-----BEGIN CERTIFICATE-----",
+    help: "For an upstream that asks for mutual TLS; give the client key with it.",
+  },
+  { path: "network.tls_client_key", label: "Network: client key (PEM)", kind: "secret", help: "The client certificate's private key." },
+];

@@ -19,6 +19,7 @@ import type {
   Task,
 } from "../gateway/types.js";
 import type { UpstreamLimits } from "./common/limits.js";
+import type { Dispatcher } from "undici";
 import type { ProviderForm } from "./form.js";
 
 /** What every upstream call gets from the gateway. */
@@ -63,6 +64,11 @@ export interface ProviderInit<C> {
   config: C;
   /** Resolved credential values by field path (e.g. `openai_api_key`, `bearer_token_auth.token`). */
   credentials: ReadonlyMap<string, string>;
+  /**
+   * The dispatcher every upstream call of this entity goes through (its proxy and TLS
+   * settings, common/network.ts); undefined means the shared default agent.
+   */
+  dispatcher?: Dispatcher;
 }
 
 export interface ProviderDefinition<C extends JsonObject = JsonObject> {
@@ -83,6 +89,12 @@ export interface ProviderDefinition<C extends JsonObject = JsonObject> {
    * the credential given again, so an editor cannot redirect a key they never saw.
    */
   readonly destinationFields: readonly string[];
+  /**
+   * Whether the hosted-model image limits (at most 100 images, 8000 px, downscaling past
+   * 1568 px, data: URLs only; see gateway/images) apply by default to its served entities;
+   * `external_model.image_limits` overrides it per entity.
+   */
+  readonly imageLimits?: boolean;
   /** How a person fills in the config block (the web UI's form; see form.ts). */
   readonly form: ProviderForm;
   /**

@@ -44,3 +44,6 @@ export function providerNames(): string[] {
 export function providerDefinitions(): AnyDefinition[] {
   return providerNames().map((n) => definitions.get(n) as AnyDefinition);
 }
+
+/** The outbound-network pieces the control plane builds for each served entity (common/network.ts). */
+export { buildDispatcher, proxyEnvOf, type NetworkSettings, type ProxyEnv } from "./common/network.js";

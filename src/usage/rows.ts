@@ -6,7 +6,7 @@
 import type { Insertable } from "kysely";
 import type { RequestRecord } from "../gateway/policies.js";
 import type { InferencePayloadTable, UsageRecordTable } from "../store/tables/usage.js";
-import { estimateFromChars, requestChars, responseChars } from "../gateway/estimate.js";
+import { estimateFromChars, requestChars, requestImageTokens, responseChars } from "../gateway/estimate.js";
 
 /** Payloads larger than this (bytes of JSON) are not logged to inference tables, only flagged. */
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -36,7 +36,7 @@ export function tokensOf(rec: RequestRecord): TokenCounts {
   let estimated = false;
   let input = u?.prompt_tokens;
   if (typeof input !== "number") {
-    input = estimateFromChars(requestChars(rec.request));
+    input = estimateFromChars(requestChars(rec.request)) + requestImageTokens(rec.request);
     estimated = true;
   }
   let output = u?.completion_tokens;

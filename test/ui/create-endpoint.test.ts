@@ -7,6 +7,8 @@
  * holds it.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import { assertNoSecrets, inPage, shoot, signIn, startUiHarness, UPSTREAM_KEY, type UiHarness } from "./harness.js";
@@ -22,6 +24,9 @@ interface EndpointView {
 }
 
 const heading = (page: Page) => page.locator("#cw-heading");
+
+/** The test CA (testing/tls): a CA bundle changes nothing for the plain-HTTP mock. */
+const CA_PEM = readFileSync(resolve(import.meta.dirname, "../../testing/tls/ca.pem"), "utf8");
 
 /** A control by its label's exact text; a required field's label ends in " *". */
 const field = (page: Page, label: string) => page.getByLabel(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}( \\*)?$`));
@@ -75,6 +80,12 @@ describe("web UI: create endpoint wizard", () => {
     await fillOpenAi(page, "gpt-mock", `${h.mock.url}/v1`);
     assert.ok(await page.getByLabel("Organization").isVisible(), "openai type shows its own fields");
     assert.equal(await page.getByLabel("Deployment name").count(), 0, "Azure fields are hidden");
+    // The network settings every provider has: proxy, CA bundle, client certificate and key.
+    for (const label of ["Network: outbound proxy URL", "Network: CA bundle (PEM)", "Network: client certificate (PEM)"]) {
+      assert.ok(await field(page, label).isVisible(), `${label} is shown`);
+    }
+    assert.ok(await page.getByRole("group", { name: "Network: client key (PEM)", exact: true }).isVisible(), "the client key is a secret field");
+    await field(page, "Network: CA bundle (PEM)").fill(CA_PEM);
     const key = page.getByRole("group", { name: "API key", exact: true });
     await key.getByRole("button", { name: "+ Create a secret" }).click();
     const creator = page.getByRole("group", { name: "Create a secret for API key" });
@@ -140,6 +151,7 @@ describe("web UI: create endpoint wizard", () => {
       ],
     );
     assert.equal(ep.config.served_entities[0]?.external_model.openai_config["openai_api_base"], `${h.mock.url}/v1`);
+    assert.deepEqual(ep.config.served_entities[0]?.external_model.openai_config["network"], { tls_ca_bundle: CA_PEM }, "the network field is sent as typed");
     assert.deepEqual(ep.config.traffic_config.routes, [
       { served_entity_name: "gpt-mock", traffic_percentage: 80 },
       { served_entity_name: "mini", traffic_percentage: 20 },

@@ -6,6 +6,8 @@
  * checks, and where each API error field lands in the form.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { describe, it } from "node:test";
 import { providerCatalogue } from "../../src/server/routes/providers.js";
 import { parseEndpointConfig } from "../../src/config/endpoint-config.js";
@@ -286,5 +288,33 @@ describe("endpoint form: where an API error goes", () => {
   it("gives each entity its own errors", () => {
     const errors = { name: "n", "entities.0.model": "m0", "entities.1.config.openai_api_key": "k1", "entities.1": "whole" };
     assert.deepEqual(entityErrors(errors, 1), { "config.openai_api_key": "k1", "": "whole" });
+  });
+});
+
+describe("endpoint form: network settings", () => {
+  it("every provider's form ends with the network fields; filled in, they build a network block the server accepts", () => {
+    const pem = (n: string) => readFileSync(resolve(import.meta.dirname, "../../testing/tls", n), "utf8");
+    for (const p of catalogue) {
+      assert.deepEqual(
+        p.fields.slice(-4).map((f) => f.path),
+        ["network.proxy_url", "network.tls_ca_bundle", "network.tls_client_cert", "network.tls_client_key"],
+        p.name,
+      );
+    }
+    const e = openai("gpt-4o-mini");
+    const entity: EntityState = {
+      ...e,
+      values: { ...e.values, "network.proxy_url": "http://proxy.internal:3128", "network.tls_ca_bundle": pem("ca.pem"), "network.tls_client_cert": pem("client.pem") },
+      secrets: { ...e.secrets, "network.tls_client_key": { mode: "plaintext", value: pem("client.key") } },
+    };
+    const config = toEndpointConfig({ task: "llm/v1/chat", entities: [entity], traffic: [100] }, catalogue) as { served_entities: Array<{ external_model: { openai_config: Record<string, unknown> } }> };
+    assert.deepEqual(config.served_entities[0]?.external_model.openai_config["network"], {
+      proxy_url: "http://proxy.internal:3128",
+      tls_ca_bundle: pem("ca.pem"),
+      tls_client_cert: pem("client.pem"),
+      tls_client_key_plaintext: pem("client.key"),
+    });
+    const parsed = parseEndpointConfig(config);
+    assert.equal(parsed.entities[0]?.network?.proxyUrl, "http://proxy.internal:3128");
   });
 });

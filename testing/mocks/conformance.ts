@@ -19,9 +19,11 @@ export type Capability =
   | "embeddings"
   | "completions"
   /** The provider reports cached prompt tokens in usage. */
-  | "cached-usage";
+  | "cached-usage"
+  /** Anthropic's computer-use tools (computer, text editor, bash) pass to the model. */
+  | "computer-use";
 
-export const ALL_CAPABILITIES: readonly Capability[] = ["tools", "parallel-tools", "json-schema", "vision", "reasoning", "signed-reasoning", "caching", "embeddings", "completions", "cached-usage"];
+export const ALL_CAPABILITIES: readonly Capability[] = ["tools", "parallel-tools", "json-schema", "vision", "reasoning", "signed-reasoning", "caching", "embeddings", "completions", "cached-usage", "computer-use"];
 
 /** A native request as the suite reads it. Each method returns what the provider was sent. */
 export interface UpstreamView {
@@ -48,6 +50,8 @@ export interface UpstreamView {
   temperature(): number | undefined;
   /** Whether the call asked for a stream. */
   streamed(): boolean;
+  /** Anthropic client tools sent (computer use), with the beta values that came with them; for "computer-use" fixtures. */
+  clientTools?(): { tools: Array<{ type: string; name: string }>; betas: string[] };
 }
 
 export interface ConformanceFixture {

@@ -24,10 +24,11 @@ export const ai21labsProvider: ProviderDefinition<Ai21Config> = {
     const base = r.url("ai21labs_api_base") ?? "https://api.ai21.com/studio/v1";
     return r.result({ ai21labs_api_base: base });
   },
-  create({ model, task, config, credentials }) {
+  create({ model, task, config, credentials, dispatcher }) {
     const key = credentials.get("ai21labs_api_key") ?? "";
     const headers = { authorization: `Bearer ${key}` };
     return createOpenAICompatibleProvider({
+      dispatcher,
       provider: "ai21labs",
       task,
       bodyModel: model,

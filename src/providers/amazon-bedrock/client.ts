@@ -2,6 +2,7 @@
  * One signed call to the Bedrock runtime: `POST {endpoint}/model/{modelId}/{operation}`
  * with the JSON body signed byte for byte as it is sent.
  */
+import type { Dispatcher } from "undici";
 import type { JsonObject } from "../../gateway/types.js";
 import { postUpstream, type UpstreamResponse } from "../common/index.js";
 import type { UpstreamLimits } from "../common/limits.js";
@@ -34,6 +35,8 @@ export interface ClientOptions {
   signer: BedrockSigner;
   /** Credential values, scrubbed from anything an upstream error echoes. */
   secrets: readonly string[];
+  /** The entity's dispatcher (proxy, TLS), else the shared agent. */
+  dispatcher?: Dispatcher | undefined;
 }
 
 export class BedrockClient {
@@ -44,6 +47,6 @@ export class BedrockClient {
     const url = new URL(this.o.endpoint + modelPath(modelId, op));
     const bytes = Buffer.from(JSON.stringify(body), "utf8");
     const headers = await this.o.signer.sign(url, bytes, { "content-type": "application/json", accept: ACCEPT[op] });
-    return postUpstream({ provider: PROVIDER, url: url.toString(), headers, body: bytes, signal, secrets: this.o.secrets, errors: bedrockErrors, limits });
+    return postUpstream({ provider: PROVIDER, url: url.toString(), headers, body: bytes, signal, secrets: this.o.secrets, errors: bedrockErrors, limits, dispatcher: this.o.dispatcher });
   }
 }

@@ -311,3 +311,34 @@ describe("response_format", () => {
     refused(() => toConverse(hi({ ...t, response_format: { type: "json_object" } }), "anthropic"), "response_format");
   });
 });
+
+describe("computer use", () => {
+  const COMPUTER = { type: "computer_20250124", name: "computer", display_width_px: 1024, display_height_px: 768 };
+
+  test("Claude: client tools and their beta go into additionalModelRequestFields, function tools stay in toolConfig", () => {
+    const { body } = toConverse(hi({ tools: [WEATHER, COMPUTER], extra_params: { anthropic_beta: ["interleaved-thinking-2025-05-14"] } }), "anthropic");
+    assert.deepEqual(body["additionalModelRequestFields"], { anthropic_beta: ["interleaved-thinking-2025-05-14", "computer-use-2025-01-24"], tools: [COMPUTER] });
+    const specs = ((body["toolConfig"] as JsonObject)["tools"] as JsonObject[]).map((t) => (t["toolSpec"] as JsonObject)["name"]);
+    assert.deepEqual(specs, ["get_weather"]);
+  });
+
+  test("a history of computer-use calls alone makes no toolConfig spec that would clash with the tool", () => {
+    const { body } = toConverse(
+      req(
+        [
+          { role: "user", content: "Look" },
+          { role: "assistant", content: null, tool_calls: [{ id: "t1", type: "function", function: { name: "computer", arguments: '{"action":"screenshot"}' } }] },
+          { role: "tool", tool_call_id: "t1", content: [{ type: "image_url", image_url: { url: `data:image/png;base64,${PNG}` } }] },
+        ],
+        { tools: [COMPUTER] },
+      ),
+      "anthropic",
+    );
+    assert.equal(body["toolConfig"], undefined);
+    assert.deepEqual((body["additionalModelRequestFields"] as JsonObject)["tools"], [COMPUTER]);
+  });
+
+  test("other model families: a 400 naming the tool type", () => {
+    refused(() => toConverse(hi({ tools: [COMPUTER] }), "amazon"), "tools[0].type");
+  });
+});

@@ -11,6 +11,7 @@
  */
 import { errors } from "../../gateway/errors.js";
 import type { ChatRequest, JsonObject } from "../../gateway/types.js";
+import { clientToolBetas, refuseClientTools, splitClientTools, type ClientTool } from "../common/client-tools.js";
 import { maxTokensOf, numberParam, prepareParams, requireSingleChoice, stopList, thinkingOf, CORE_CHAT_PARAMS } from "../common/index.js";
 import type { BedrockFamily } from "./config.js";
 import { convertMessages } from "./convert-messages.js";
@@ -62,6 +63,16 @@ function mergeFields(into: JsonObject, add: JsonObject): void {
   }
 }
 
+/** Client tools and their betas, after any `tools` / `anthropic_beta` the caller passed as model fields. */
+function addClientTools(model: JsonObject, client: readonly ClientTool[]): void {
+  const givenTools = Array.isArray(model["tools"]) ? (model["tools"] as unknown[]) : [];
+  model["tools"] = [...givenTools, ...client.map((c) => c.definition)] as JsonObject[];
+  const givenBetas = Array.isArray(model["anthropic_beta"]) ? (model["anthropic_beta"] as unknown[]).filter((b): b is string => typeof b === "string") : [];
+  const betas = [...givenBetas];
+  for (const b of clientToolBetas(client)) if (!betas.includes(b)) betas.push(b);
+  if (betas.length) model["anthropic_beta"] = betas;
+}
+
 /**
  * @example
  *   toConverse({ messages: [{ role: "user", content: "Hi" }], max_tokens: 50 }, "anthropic").body
@@ -77,7 +88,24 @@ export function toConverse(req: ChatRequest, family: BedrockFamily): ConverseCal
   }
   const caching = family === "anthropic";
   const conv = convertMessages(params["messages"], { caching, toolResultStatus: family === "anthropic" || family === "amazon" });
-  const plan = planTools(params, { caching, thinking: thinking !== undefined, hasToolBlocks: conv.hasToolBlocks, historyToolNames: conv.historyToolNames });
+  // Claude's computer-use tools have no Converse toolSpec: they go to the model as Anthropic
+  // defines them, in additionalModelRequestFields (`tools` and `anthropic_beta`), as AWS's
+  // computer-use guide shows; function tools stay in toolConfig.
+  let client: ClientTool[] = [];
+  let toolParams = params;
+  if (family === "anthropic") {
+    const split = splitClientTools(params["tools"], DISPLAY_NAME);
+    client = split.client;
+    if (client.length) toolParams = { ...params, tools: split.functions ?? null };
+  } else refuseClientTools(params["tools"], `${DISPLAY_NAME} (${family} models)`);
+  const clientNames = new Set(client.map((c) => c.name));
+  const plan = planTools(toolParams, {
+    caching,
+    thinking: thinking !== undefined,
+    // Tool blocks of client tools alone need no toolConfig spec (a spec named "computer" would clash with the tool itself).
+    hasToolBlocks: client.length ? conv.historyToolNames.some((n) => !clientNames.has(n)) : conv.hasToolBlocks,
+    historyToolNames: conv.historyToolNames.filter((n) => !clientNames.has(n)),
+  });
 
   const body: JsonObject = { messages: conv.messages };
   if (conv.system.length) body["system"] = conv.system;
@@ -110,6 +138,7 @@ export function toConverse(req: ChatRequest, family: BedrockFamily): ConverseCal
   const topK = numberParam(params, "top_k");
   if (topK !== undefined) mergeFields(model, topKField(family, topK));
   if (thinking) model["thinking"] = { type: "enabled", budget_tokens: thinking.budgetTokens };
+  if (client.length) addClientTools(model, client);
   if (Object.keys(model).length) body["additionalModelRequestFields"] = model;
   return { body, jsonTool: plan.jsonTool };
 }

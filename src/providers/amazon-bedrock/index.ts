@@ -25,12 +25,13 @@ export type { BedrockConfig } from "./config.js";
 export const amazonBedrockProvider: ProviderDefinition<BedrockConfig> = {
   name: PROVIDER,
   configKey: "amazon_bedrock_config",
+  imageLimits: true,
   tasks: ["llm/v1/chat", "llm/v1/completions", "llm/v1/embeddings"],
   credentialFields: CREDENTIAL_FIELDS,
   destinationFields: ["aws_region", "aws_endpoint_url"],
   form: amazonBedrockForm,
   parseConfig: parseBedrockConfig,
-  create({ model, task, config, credentials }): ModelProvider {
+  create({ model, task, config, credentials, dispatcher }): ModelProvider {
     const family = config.bedrock_provider;
     const accessKeyId = credentials.get("aws_access_key_id") ?? "";
     const secretAccessKey = credentials.get("aws_secret_access_key") ?? "";
@@ -38,7 +39,7 @@ export const amazonBedrockProvider: ProviderDefinition<BedrockConfig> = {
     const signer = new BedrockSigner({ accessKeyId, secretAccessKey, sessionToken }, config.aws_region);
     // The access key id is not secret, but it names the account's key: scrubbed all the same.
     const secrets = [accessKeyId, secretAccessKey, ...(sessionToken ? [sessionToken] : [])];
-    const client = new BedrockClient({ endpoint: config.aws_endpoint_url, signer, secrets });
+    const client = new BedrockClient({ endpoint: config.aws_endpoint_url, signer, secrets, dispatcher });
 
     const chat = {
       async chat(req: ChatRequest, ctx: CallContext) {

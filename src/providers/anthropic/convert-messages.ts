@@ -81,9 +81,7 @@ function userBlocks(msg: ChatMessage, field: string): JsonObject[] {
       const b = textPartBlock(part, f);
       if (b) blocks.push(b);
     } else if (part.type === "image_url") {
-      const img = imageOf(part, f);
-      const cc = cacheControlOf(part);
-      blocks.push({ type: "image", source: { type: "base64", media_type: img.mediaType, data: img.data }, ...(cc ? { cache_control: cc } : {}) });
+      blocks.push(imageBlock(part, f));
     } else {
       unsupportedPart(part, f, "user messages");
     }
@@ -92,19 +90,43 @@ function userBlocks(msg: ChatMessage, field: string): JsonObject[] {
   return blocks;
 }
 
+function imageBlock(part: ContentPart, field: string, marked = true): JsonObject {
+  const img = imageOf(part, field);
+  const cc = marked ? cacheControlOf(part) : undefined;
+  return { type: "image", source: { type: "base64", media_type: img.mediaType, data: img.data }, ...(cc ? { cache_control: cc } : {}) };
+}
+
+/**
+ * A `tool` message → a `tool_result` block. Text-only content is joined into the result's
+ * one text; content with images (a computer-use screenshot) becomes a list of text and
+ * image blocks, which Anthropic takes inside a tool result.
+ */
 function toolResultBlock(msg: ChatMessage, field: string): JsonObject {
   const id = msg.tool_call_id;
   if (typeof id !== "string" || !id) throw errors.invalidParameter(`${field}.tool_call_id`, `'${field}.tool_call_id' is required.`);
   const parts = contentParts(msg, field);
-  // A mark on the message or on any of its parts marks the whole result: the parts are
-  // joined into the result's one text, so the result block is where the mark can live.
+  // A mark on the message or on any of its parts marks the whole result: the result
+  // block is where the mark can live.
   let cc = cacheControlOf(msg);
+  let images = false;
   parts.forEach((part, j) => {
-    if (part.type !== "text" || typeof part["text"] !== "string") unsupportedPart(part, `${field}.content[${j}]`, "tool messages");
+    if (part.type === "image_url") images = true;
+    else if (part.type !== "text" || typeof part["text"] !== "string") unsupportedPart(part, `${field}.content[${j}]`, "tool messages");
     cc = cc ?? cacheControlOf(part);
   });
-  const content = typeof msg.content === "string" ? msg.content : textOf(parts);
-  return { type: "tool_result", tool_use_id: id, content, ...(cc ? { cache_control: cc } : {}) };
+  let content: string | JsonObject[];
+  if (!images) content = typeof msg.content === "string" ? msg.content : textOf(parts);
+  else {
+    content = [];
+    parts.forEach((part, j) => {
+      const f = `${field}.content[${j}]`;
+      if (part.type === "image_url") (content as JsonObject[]).push(imageBlock(part, f, false));
+      else if (part["text"] !== "") (content as JsonObject[]).push({ type: "text", text: part["text"] as string });
+    });
+  }
+  const block: JsonObject = { type: "tool_result", tool_use_id: id, content, ...(cc ? { cache_control: cc } : {}) };
+  if (msg["is_error"] === true) block["is_error"] = true;
+  return block;
 }
 
 function assistantBlocks(msg: ChatMessage, field: string): JsonObject[] {

@@ -6,7 +6,7 @@ import { describe, test } from "node:test";
 import { GatewayError } from "../../gateway/errors.js";
 import type { ChatMessage, ChatRequest, JsonObject } from "../../gateway/types.js";
 import { validateRequest } from "../../../testing/mocks/anthropic/validate.js";
-import { DEFAULT_MAX_TOKENS, toAnthropicRequest } from "./convert-request.js";
+import { DEFAULT_MAX_TOKENS, toAnthropicCall, toAnthropicRequest } from "./convert-request.js";
 
 const MODEL = "claude-sonnet-4-6";
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
@@ -213,7 +213,7 @@ describe("messages", () => {
       [[{ role: "user", content: [{ type: "input_audio", input_audio: {} }] }], "messages[0].content[0]"],
       [[{ role: "user", content: [{ type: "text", text: "x" }, { type: "image_url", image_url: { url: "https://example.com/a.png" } }] }], "messages[0].content[1].image_url.url"],
       [[{ role: "user", content: "x" }, { role: "tool", content: "r" }], "messages[1].tool_call_id"],
-      [[{ role: "user", content: "x" }, { role: "tool", tool_call_id: "c", content: [{ type: "image_url", image_url: { url: `data:image/png;base64,${PNG}` } }] }], "messages[1].content[0]"],
+      [[{ role: "user", content: "x" }, { role: "tool", tool_call_id: "c", content: [{ type: "input_audio", input_audio: {} }] }], "messages[1].content[0]"],
       [[{ role: "user", content: "x" }, { role: "assistant", content: "y", tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{not json" } }] }], "messages[1].tool_calls[0].function.arguments"],
       [[{ role: "system", content: [{ type: "image_url", image_url: { url: `data:image/png;base64,${PNG}` } }] }], "messages[0].content[0]"],
       [[{ role: "system", content: "only a system prompt" }], "messages"],
@@ -263,6 +263,63 @@ describe("tools", () => {
     assert.equal(refused({ tool_choice: "required" }), "tool_choice");
     assert.equal(refused({ tools, tool_choice: { type: "function", function: { name: "nope" } } }), "tool_choice");
     assert.equal(refused({ tools: [{ type: "web_search" }] }), "tools[0]");
+  });
+});
+
+describe("computer use", () => {
+  const computer = { type: "computer_20250124", name: "computer", display_width_px: 1280, display_height_px: 800, display_number: 1 };
+  const weather = { type: "function", function: { name: "get_weather", parameters: { type: "object", properties: {} } } };
+  const call = (req: Partial<ChatRequest>) => {
+    const c = toAnthropicCall({ messages: [{ role: "user", content: "Hi" }], ...req } as ChatRequest, MODEL, false);
+    assert.equal(validateRequest(c.body, c.betas), undefined, "the mock (and so the API) accepts the body with its betas");
+    return c;
+  };
+
+  test("client tools go as Anthropic defines them beside function tools, with the beta each version needs", () => {
+    const c = call({ tools: [computer, weather, { type: "text_editor_20250728", name: "str_replace_based_edit_tool", max_characters: 5000 }, { type: "bash_20250124", name: "bash" }] });
+    assert.deepEqual(c.body["tools"], [
+      { name: "get_weather", input_schema: { type: "object", properties: {} } },
+      computer,
+      { type: "text_editor_20250728", name: "str_replace_based_edit_tool", max_characters: 5000 },
+      { type: "bash_20250124", name: "bash" },
+    ]);
+    assert.deepEqual(c.betas, ["computer-use-2025-01-24"]);
+    assert.deepEqual(call({ tools: [{ ...computer, type: "computer_20241022" }, { type: "bash_20241022", name: "bash" }] }).betas, ["computer-use-2024-10-22"]);
+    assert.deepEqual(call({ tools: [{ ...computer, type: "computer_20251124" }] }).betas, ["computer-use-2025-11-24"]);
+    assert.deepEqual(call({ tools: [{ type: "bash_20250124", name: "bash" }] }).betas, [], "generally available tools need no beta");
+    assert.deepEqual(call({ tools: [weather] }).betas, []);
+    assert.deepEqual(call({ tools: [computer], tool_choice: { type: "function", function: { name: "computer" } } }).body["tool_choice"], { type: "tool", name: "computer" });
+  });
+
+  test("a malformed client tool is a 400 naming the field", () => {
+    assert.equal(refused({ tools: [{ ...computer, name: "screen" }] }), "tools[0].name");
+    assert.equal(refused({ tools: [{ type: "computer_20250124", name: "computer", display_height_px: 800 }] }), "tools[0].display_width_px");
+    assert.equal(refused({ tools: [{ ...computer, display_number: -1 }] }), "tools[0].display_number");
+    assert.equal(refused({ tools: [{ type: "computer_20990101", name: "computer" }] }), "tools[0].type");
+    assert.equal(refused({ tools: [computer, computer] }), "tools[1]");
+  });
+
+  test("a screenshot in a tool result becomes an image block inside the tool_result; is_error is kept", () => {
+    const b = convert({
+      tools: [weather],
+      messages: [
+        { role: "user", content: "x" },
+        { role: "assistant", content: null, tool_calls: [{ id: "toolu_1", type: "function", function: { name: "get_weather", arguments: '{"action":"screenshot"}' } }] },
+        { role: "tool", tool_call_id: "toolu_1", is_error: true, content: [{ type: "text", text: "done" }, { type: "image_url", image_url: { url: `data:image/png;base64,${PNG}` } }] } as ChatMessage,
+      ],
+    });
+    const turn = (b["messages"] as JsonObject[])[2] as JsonObject;
+    assert.deepEqual(turn["content"], [
+      {
+        type: "tool_result",
+        tool_use_id: "toolu_1",
+        is_error: true,
+        content: [
+          { type: "text", text: "done" },
+          { type: "image", source: { type: "base64", media_type: "image/png", data: PNG } },
+        ],
+      },
+    ]);
   });
 });
 

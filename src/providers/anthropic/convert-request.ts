@@ -8,6 +8,7 @@
  */
 import { errors } from "../../gateway/errors.js";
 import type { ChatRequest, JsonObject } from "../../gateway/types.js";
+import { clientToolBetas, splitClientTools, type ClientTool } from "../common/client-tools.js";
 import { functionToolsOf, responseFormatOf, toolChoiceOf, type FunctionTool } from "../common/content.js";
 import { CORE_CHAT_PARAMS, maxTokensOf, numberParam, prepareParams, requireSingleChoice, stopList } from "../common/params.js";
 import { thinkingOf, type Thinking } from "../common/thinking.js";
@@ -33,7 +34,7 @@ function toolOf(t: FunctionTool): JsonObject {
 }
 
 /** `tool_choice` + `parallel_tool_calls` → Anthropic's one `tool_choice` object, or undefined to send none. */
-function toolChoice(params: JsonObject, tools: FunctionTool[] | undefined, thinking: Thinking | undefined): JsonObject | undefined {
+function toolChoice(params: JsonObject, tools: readonly { name: string }[] | undefined, thinking: Thinking | undefined): JsonObject | undefined {
   const choice = toolChoiceOf(params["tool_choice"]);
   const parallel = params["parallel_tool_calls"];
   if (parallel !== undefined && parallel !== null && typeof parallel !== "boolean") {
@@ -121,6 +122,12 @@ function outputConfigOf(params: JsonObject, extra: JsonObject): JsonObject | und
   return { ...(isObject(given) ? given : {}), format: { type: "json_schema", schema: rf.schema } };
 }
 
+/** A Messages API call: the body, and the `anthropic-beta` values it needs (for client tools still in beta). */
+export interface AnthropicCall {
+  body: JsonObject;
+  betas: string[];
+}
+
 /**
  * The Messages API body for a chat request.
  *
@@ -129,13 +136,28 @@ function outputConfigOf(params: JsonObject, extra: JsonObject): JsonObject | und
  *   // { model: "claude-sonnet-4-5", max_tokens: 4096, messages: [{ role: "user", content: [{ type: "text", text: "Hi" }] }] }
  */
 export function toAnthropicRequest(req: ChatRequest, model: string, stream: boolean): JsonObject {
+  return toAnthropicCall(req, model, stream).body;
+}
+
+/**
+ * The body and its beta header values. Computer-use tools (see common/client-tools.ts) go
+ * into `tools` beside the function tools, as Anthropic defines them.
+ *
+ * @example
+ *   toAnthropicCall({ messages, tools: [{ type: "computer_20250124", name: "computer", display_width_px: 1024, display_height_px: 768 }] }, "claude-sonnet-4-5", false).betas
+ *   // ["computer-use-2025-01-24"]
+ */
+export function toAnthropicCall(req: ChatRequest, model: string, stream: boolean): AnthropicCall {
   const { params, extra } = prepareParams(req, "Anthropic", ANTHROPIC_MAPPED);
   requireSingleChoice(params, "Anthropic");
   const maxTokens = maxTokensOf(params) ?? DEFAULT_MAX_TOKENS;
   const thinking = thinkingOf(params, maxTokens);
   const prompt = convertMessages(params["messages"]);
-  const tools = functionToolsOf(params["tools"]);
-  const choice = toolChoice(params, tools, thinking);
+  const split = splitClientTools(params["tools"], "Anthropic");
+  const tools = functionToolsOf(split.functions);
+  const client: ClientTool[] = split.client;
+  const all = [...(tools ?? []), ...client];
+  const choice = toolChoice(params, all, thinking);
   const stop = stopList(params);
   const metadata = metadataOf(params, extra);
   const outputConfig = outputConfigOf(params, extra);
@@ -146,11 +168,11 @@ export function toAnthropicRequest(req: ChatRequest, model: string, stream: bool
   body["messages"] = prompt.messages;
   Object.assign(body, sampling(params, thinking));
   if (stop && stop.length) body["stop_sequences"] = stop;
-  if (tools && tools.length) body["tools"] = tools.map(toolOf);
+  if (all.length) body["tools"] = [...(tools ?? []).map(toolOf), ...client.map((c) => c.definition)];
   if (choice) body["tool_choice"] = choice;
   if (thinking) body["thinking"] = { type: "enabled", budget_tokens: thinking.budgetTokens };
   if (outputConfig) body["output_config"] = outputConfig;
   if (metadata) body["metadata"] = metadata;
   if (stream) body["stream"] = true;
-  return body;
+  return { body, betas: clientToolBetas(client) };
 }

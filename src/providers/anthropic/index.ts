@@ -11,7 +11,7 @@ import { postUpstream, readJson } from "../common/http.js";
 import { sseMessages } from "../common/sse-events.js";
 import type { CallContext, ModelProvider, ProviderDefinition } from "../provider.js";
 import { messagesUrl, parseAnthropicConfig, type AnthropicConfig } from "./config.js";
-import { toAnthropicRequest } from "./convert-request.js";
+import { toAnthropicCall } from "./convert-request.js";
 import { toChatCompletion } from "./convert-response.js";
 import { anthropicChunks } from "./convert-stream.js";
 import { anthropicErrors } from "./errors.js";
@@ -27,33 +27,42 @@ const PROVIDER = "anthropic";
 export const anthropicProvider: ProviderDefinition<AnthropicConfig> = {
   name: PROVIDER,
   configKey: "anthropic_config",
+  imageLimits: true,
   tasks: ["llm/v1/chat", "llm/v1/completions"],
   credentialFields: ["anthropic_api_key"],
   destinationFields: ["anthropic_api_base"],
   form: anthropicForm,
   parseConfig: parseAnthropicConfig,
-  create({ model, task, config, credentials }) {
+  create({ model, task, config, credentials, dispatcher }) {
     const key = credentials.get("anthropic_api_key") ?? "";
     const url = messagesUrl(config.anthropic_api_base);
     const secrets = [key];
-    const headers = (stream: boolean): Record<string, string> => ({
-      "x-api-key": key,
-      "anthropic-version": ANTHROPIC_VERSION,
-      "content-type": "application/json",
-      accept: stream ? "text/event-stream" : "application/json",
-    });
-    const call = (req: ChatRequest, stream: boolean, ctx: CallContext) =>
-      postUpstream({
+    const headers = (stream: boolean, betas: readonly string[]): Record<string, string> => {
+      const h: Record<string, string> = {
+        "x-api-key": key,
+        "anthropic-version": ANTHROPIC_VERSION,
+        "content-type": "application/json",
+        accept: stream ? "text/event-stream" : "application/json",
+      };
+      // As the official SDK sends `betas`: one header, the values comma-separated.
+      if (betas.length) h["anthropic-beta"] = betas.join(",");
+      return h;
+    };
+    const call = (req: ChatRequest, stream: boolean, ctx: CallContext) => {
+      // Translated before anything is sent: a request Anthropic cannot take is a 400 here.
+      const { body, betas } = toAnthropicCall(req, model, stream);
+      return postUpstream({
         provider: PROVIDER,
         url,
-        headers: headers(stream),
-        // Translated before anything is sent: a request Anthropic cannot take is a 400 here.
-        body: JSON.stringify(toAnthropicRequest(req, model, stream)),
+        headers: headers(stream, betas),
+        body: JSON.stringify(body),
         signal: ctx.signal,
         secrets,
         errors: anthropicErrors,
         limits: ctx.upstream,
+        dispatcher,
       });
+    };
     const chat = {
       async chat(req: ChatRequest, ctx: CallContext) {
         return toChatCompletion(await readJson(await call(req, false, ctx), PROVIDER), model);

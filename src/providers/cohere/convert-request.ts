@@ -10,6 +10,7 @@
  * Cohere's own fields (`documents`, `citation_options`, `safety_mode`, `strict_tools`,
  * `priority`, …) pass through at the top level.
  */
+import { refuseClientTools } from "../common/client-tools.js";
 import { errors } from "../../gateway/errors.js";
 import type { ChatRequest, JsonObject } from "../../gateway/types.js";
 import {
@@ -78,6 +79,7 @@ function cohereTool(t: FunctionTool): JsonObject {
  * covers every tool: it is set only when every tool asks for `strict`.
  */
 function toolFields(params: JsonObject): JsonObject {
+  refuseClientTools(params["tools"], "Cohere");
   const tools = functionToolsOf(params["tools"]);
   const choice = toolChoiceOf(params["tool_choice"]);
   const out: JsonObject = {};

@@ -21,7 +21,7 @@ export const cohereProvider: ProviderDefinition<CohereConfig> = {
   destinationFields: ["cohere_api_base"],
   form: cohereForm,
   parseConfig: parseCohereConfig,
-  create({ model, task, config, credentials }) {
-    return createCohereProvider({ model, task, base: config.cohere_api_base, apiKey: credentials.get("cohere_api_key") ?? "" });
+  create({ model, task, config, credentials, dispatcher }) {
+    return createCohereProvider({ model, task, base: config.cohere_api_base, apiKey: credentials.get("cohere_api_key") ?? "", dispatcher });
   },
 };

@@ -2,6 +2,7 @@
  * The Cohere `ModelProvider`: one upstream call per operation, converted both ways.
  * Which operations exist depends on the served entity's task.
  */
+import type { Dispatcher } from "undici";
 import type { ChatRequest, EmbeddingsRequest, JsonObject, Task } from "../../gateway/types.js";
 import { completionsViaChat, postUpstream, readJson, type UpstreamResponse } from "../common/index.js";
 import type { CallContext, ModelProvider } from "../provider.js";
@@ -17,6 +18,8 @@ export interface CohereProviderOptions {
   task: Task;
   base: string;
   apiKey: string;
+  /** The entity's dispatcher (proxy, TLS), else the shared agent. */
+  dispatcher?: Dispatcher | undefined;
 }
 
 /** Builds the provider for one served entity. */
@@ -26,6 +29,7 @@ export function createCohereProvider(o: CohereProviderOptions): ModelProvider {
   const embedUrl = cohereUrl(o.base, "embed");
   const post = (url: string, body: JsonObject, stream: boolean, ctx: CallContext): Promise<UpstreamResponse> =>
     postUpstream({
+      dispatcher: o.dispatcher,
       provider: PROVIDER,
       url,
       headers: {

@@ -5,6 +5,7 @@
 import { Agent, errors as undiciErrors, request, type Dispatcher } from "undici";
 import { ERROR_KINDS, GatewayError, kindForStatus } from "../../gateway/errors.js";
 import { readBounded, responseLimits, setResponseLimits, totalDeadline, upstreamDefaults, type UpstreamLimits } from "./limits.js";
+import { tlsHint } from "./network.js";
 
 /**
  * Keep-alive connections are reused across requests (the hot path never pays a TCP
@@ -64,6 +65,8 @@ export interface PostOptions {
   errors?: ErrorReader;
   /** This call's deadlines and bounds; the process-wide defaults when not given. */
   limits?: UpstreamLimits | undefined;
+  /** The entity's dispatcher (proxy, TLS; see network.ts), else the shared agent. */
+  dispatcher?: Dispatcher | undefined;
 }
 
 /** POSTs to the upstream; resolves with a 2xx response, or throws the upstream error as a GatewayError. */
@@ -86,7 +89,8 @@ export async function sendUpstream(
       signal: deadline.signal,
       headersTimeout: limits.firstByteMs,
       bodyTimeout: limits.idleMs,
-      dispatcher: agentFor(limits.connectMs),
+      // An entity's own dispatcher (proxy, TLS) keeps its connect timeout; the rest is per call.
+      dispatcher: opts.dispatcher ?? agentFor(limits.connectMs),
     });
   } catch (err) {
     deadline.clear();
@@ -214,5 +218,5 @@ export function transportError(err: unknown, provider: string, signal?: AbortSig
   }
   const code = (err as { code?: unknown } | null)?.code;
   const reason = typeof code === "string" ? code : err instanceof Error ? err.message : "unknown error";
-  return new GatewayError(ERROR_KINDS.UPSTREAM_UNAVAILABLE, `Could not reach ${provider}: ${reason}.`);
+  return new GatewayError(ERROR_KINDS.UPSTREAM_UNAVAILABLE, `Could not reach ${provider}: ${reason}${tlsHint(reason)}.`);
 }

@@ -46,13 +46,14 @@ export const customProvider: ProviderDefinition<CustomConfig> = {
     }
     return r.result({ custom_provider_url: url ?? "", ...(apiKeyHeader ? { api_key_header: apiKeyHeader } : {}) });
   },
-  create({ model, task, config, credentials }) {
+  create({ model, task, config, credentials, dispatcher }) {
     const headers: Record<string, string> = {};
     const bearer = credentials.get("bearer_token_auth.token");
     const keyValue = credentials.get("api_key_auth.value");
     if (bearer) headers["authorization"] = `Bearer ${bearer}`;
     if (keyValue && config.api_key_header) headers[config.api_key_header.toLowerCase()] = keyValue;
     return createOpenAICompatibleProvider({
+      dispatcher,
       provider: "custom",
       task,
       bodyModel: model,

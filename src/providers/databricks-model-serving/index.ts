@@ -27,11 +27,12 @@ export const databricksModelServingProvider: ProviderDefinition<DatabricksConfig
     if (url !== undefined) r.url("databricks_workspace_url");
     return r.result({ databricks_workspace_url: url ?? "" });
   },
-  create({ model, task, config, credentials }) {
+  create({ model, task, config, credentials, dispatcher }) {
     const token = credentials.get("databricks_api_token") ?? "";
     const url = joinUrl(config.databricks_workspace_url, `serving-endpoints/${encodeURIComponent(model)}/invocations`);
     const headers = { authorization: `Bearer ${token}` };
     return createOpenAICompatibleProvider({
+      dispatcher,
       provider: "databricks-model-serving",
       task,
       // The remote endpoint is named in the URL; its own served model answers.

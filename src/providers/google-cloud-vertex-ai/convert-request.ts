@@ -14,6 +14,7 @@
  */
 import { errors } from "../../gateway/errors.js";
 import type { ChatRequest, JsonObject } from "../../gateway/types.js";
+import { refuseClientTools } from "../common/client-tools.js";
 import { functionToolsOf, responseFormatOf, toolChoiceOf } from "../common/content.js";
 import { CORE_CHAT_PARAMS, maxTokensOf, numberParam, prepareParams, stopList } from "../common/params.js";
 import { thinkingOf } from "../common/thinking.js";
@@ -96,6 +97,7 @@ export function convertChatRequest(req: ChatRequest): VertexChatRequest {
     throw errors.invalidParameter("parallel_tool_calls", "'parallel_tool_calls' must be true or absent: Vertex AI cannot limit a turn to one tool call.");
   }
   const { systemInstruction, contents } = convertMessages(params["messages"]);
+  refuseClientTools(params["tools"], PROVIDER_NAME);
   const tools = functionToolsOf(params["tools"]);
   const body: JsonObject = { ...extra, contents };
   if (systemInstruction) body["systemInstruction"] = systemInstruction;

@@ -22,17 +22,18 @@ export type { VertexConfig } from "./config.js";
 export const googleCloudVertexAiProvider: ProviderDefinition<VertexConfig> = {
   name: "google-cloud-vertex-ai",
   configKey: "google_cloud_vertex_ai_config",
+  imageLimits: true,
   tasks: ["llm/v1/chat", "llm/v1/completions", "llm/v1/embeddings"],
   credentialFields: [PRIVATE_KEY_FIELD],
   destinationFields: ["project_id", "region", "vertex_api_base"],
   form: googleCloudVertexAiForm,
   parseConfig: parseVertexConfig,
-  create({ model, config, credentials }) {
+  create({ model, config, credentials, dispatcher }) {
     const raw = credentials.get(PRIVATE_KEY_FIELD) ?? "";
     const key = parseServiceAccountKey(raw);
     return createVertexProvider(
-      { apiBase: config.vertex_api_base, project: config.project_id, region: config.region, model },
-      new GoogleTokenSource(key, raw),
+      { apiBase: config.vertex_api_base, project: config.project_id, region: config.region, model, dispatcher },
+      new GoogleTokenSource(key, raw, Date.now, dispatcher),
     );
   },
 };

@@ -5,6 +5,7 @@
  * the service-account key; a 401 from Vertex drops that token so the next call signs in
  * again.
  */
+import type { Dispatcher } from "undici";
 import type { ChatChunk, ChatCompletion, ChatRequest, EmbeddingsRequest, EmbeddingsResponse, JsonObject } from "../../gateway/types.js";
 import { GatewayError } from "../../gateway/errors.js";
 import { ChunkFactory, newId } from "../common/chunks.js";
@@ -26,6 +27,8 @@ export interface VertexTarget {
   project: string;
   region: string;
   model: string;
+  /** The entity's dispatcher (proxy, TLS), else the shared agent. */
+  dispatcher?: Dispatcher | undefined;
 }
 
 type Method = "generateContent" | "streamGenerateContent" | "predict";
@@ -55,6 +58,7 @@ export function createVertexProvider(target: VertexTarget, tokens: GoogleTokenSo
     const token = await tokens.get();
     try {
       return await postUpstream({
+        dispatcher: target.dispatcher,
         provider: PROVIDER_NAME,
         url: modelUrl(target, method),
         headers: {

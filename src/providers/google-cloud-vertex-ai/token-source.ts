@@ -9,6 +9,7 @@
  * fetch is not cached: the next request tries again. A token Vertex refused (401) is
  * dropped by `invalidate`, so the next request signs in afresh.
  */
+import type { Dispatcher } from "undici";
 import { importPKCS8, SignJWT } from "jose";
 import { ERROR_KINDS, GatewayError } from "../../gateway/errors.js";
 import { sendUpstream, type ErrorReader, type UpstreamErrorReply } from "../common/http.js";
@@ -54,6 +55,8 @@ export class GoogleTokenSource {
     private readonly key: ServiceAccountKey,
     rawKey: string,
     private readonly now: () => number = Date.now,
+    /** The entity's dispatcher (proxy, TLS) for the token endpoint too, else the shared agent. */
+    private readonly dispatcher?: Dispatcher,
   ) {
     this.secrets = keySecrets(key, rawKey);
   }
@@ -112,6 +115,7 @@ export class GoogleTokenSource {
         signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
         secrets,
         errors: tokenErrors,
+        dispatcher: this.dispatcher,
       });
     } catch (err) {
       // A refusal (4xx) by the token endpoint means the service-account key is not good:

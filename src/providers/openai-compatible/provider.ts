@@ -4,6 +4,7 @@
  * operation goes and which headers authenticate it; the body passes through with the
  * gateway-only fields removed and `extra_params` merged in.
  */
+import type { Dispatcher } from "undici";
 import type {
   ChatChunk,
   ChatCompletion,
@@ -17,6 +18,7 @@ import type {
 } from "../../gateway/types.js";
 import type { CallContext, ModelProvider } from "../provider.js";
 import { postUpstream, readJsonValue } from "../common/http.js";
+import { refuseClientTools } from "../common/client-tools.js";
 import { openaiChunks } from "./sse.js";
 
 export type Operation = "chat" | "completions" | "embeddings";
@@ -38,6 +40,8 @@ export interface OpenAICompatibleOptions {
   includeUsage: boolean;
   /** Credential values, scrubbed from any error text. */
   secrets: readonly string[];
+  /** The entity's dispatcher (proxy, TLS), else the shared agent. */
+  dispatcher?: Dispatcher | undefined;
 }
 
 /** Fields the gateway reads and the upstream must not see. */
@@ -82,6 +86,8 @@ const SSE_HEADERS = { "content-type": "application/json", accept: "text/event-st
 /** Builds a ModelProvider that speaks the OpenAI wire format, for the operations its task allows. */
 export function createOpenAICompatibleProvider(o: OpenAICompatibleOptions): ModelProvider {
   async function call(op: Operation, req: JsonObject, stream: boolean, ctx: CallContext) {
+    // OpenAI-shaped upstreams have no Anthropic computer-use tools: a 400 naming the type.
+    if (op === "chat") refuseClientTools(req["tools"], o.provider);
     const t = await o.target(op, ctx.signal);
     const body = JSON.stringify(upstreamBody(req, o.bodyModel, stream, o.includeUsage));
     return postUpstream({
@@ -92,6 +98,7 @@ export function createOpenAICompatibleProvider(o: OpenAICompatibleOptions): Mode
       signal: ctx.signal,
       secrets: o.secrets,
       limits: ctx.upstream,
+      dispatcher: o.dispatcher,
     });
   }
   const streamOpts = (ctx: CallContext) => ({ provider: o.provider, secrets: o.secrets, signal: ctx.signal });

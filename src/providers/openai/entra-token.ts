@@ -5,6 +5,7 @@
  * remain, so a long-lived endpoint never sends an expired token. Concurrent requests that
  * find no valid token share one fetch instead of stampeding the token endpoint.
  */
+import type { Dispatcher } from "undici";
 import { ERROR_KINDS, GatewayError } from "../../gateway/errors.js";
 import { joinUrl, sendUpstream } from "../openai-compatible/index.js";
 
@@ -16,6 +17,8 @@ export interface EntraCredentials {
   tenantId: string;
   clientId: string;
   clientSecret: string;
+  /** The entity's dispatcher (proxy, TLS), else the shared agent. */
+  dispatcher?: Dispatcher | undefined;
 }
 
 export class EntraTokenSource {
@@ -56,6 +59,7 @@ export class EntraTokenSource {
         body: form.toString(),
         signal: AbortSignal.timeout(30_000),
         secrets: [this.creds.clientSecret],
+        dispatcher: this.creds.dispatcher,
       });
     } catch (err) {
       // An error reply from the token endpoint is the gateway's upstream problem, not the

@@ -61,9 +61,9 @@ export const openaiProvider: ProviderDefinition<OpenAIConfig> = {
     }
     return r.result(config);
   },
-  create({ model, task, config, credentials }) {
+  create({ model, task, config, credentials, dispatcher }) {
     const secrets = [...credentials.values()];
-    const common = { provider: "openai", task, includeUsage: true, secrets };
+    const common = { provider: "openai", task, includeUsage: true, secrets, dispatcher };
     if (config.openai_api_type === "openai") {
       const headers: Record<string, string> = { authorization: `Bearer ${credentials.get("openai_api_key") ?? ""}` };
       if (config.openai_organization) headers["openai-organization"] = config.openai_organization;
@@ -86,6 +86,7 @@ export const openaiProvider: ProviderDefinition<OpenAIConfig> = {
       tenantId: config.microsoft_entra_tenant_id ?? "",
       clientId: config.microsoft_entra_client_id ?? "",
       clientSecret: credentials.get("microsoft_entra_client_secret") ?? "",
+      dispatcher,
     });
     // The access token is a credential too: it is scrubbed from upstream errors like the
     // client secret. The shared base reads `secrets` on every call, so the current token is

@@ -5,7 +5,7 @@
  * Any signed-in principal may read it: it says what the gateway can do, nothing stored.
  */
 import type { FastifyInstance } from "fastify";
-import type { ProviderCatalogueEntry } from "../../providers/form.js";
+import { NETWORK_FORM_FIELDS, type ProviderCatalogueEntry } from "../../providers/form.js";
 import { providerDefinitions } from "../../providers/registry.js";
 import { callerOf } from "../auth.js";
 
@@ -17,7 +17,7 @@ export function providerCatalogue(): ProviderCatalogueEntry[] {
     ...(d.form.description ? { description: d.form.description } : {}),
     config_key: d.configKey,
     tasks: [...d.tasks],
-    fields: d.form.fields,
+    fields: [...d.form.fields, ...NETWORK_FORM_FIELDS],
     destination_fields: [...d.destinationFields],
     example_models: { ...d.form.example_models } as Record<string, string[]>,
   }));

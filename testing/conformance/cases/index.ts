@@ -7,6 +7,7 @@
  */
 import { simple, stream, multiTurn, streamUsage } from "./chat.js";
 import { toolsSingle, toolsParallel, toolsStreamed, toolResults } from "./tools.js";
+import { computerUse } from "./computer-use.js";
 import { jsonSchema, vision, reasoning, caching } from "./content.js";
 import { finishReasons, upstreamErrors, upstreamRejects, midStream, truncated } from "./faults.js";
 import { completions, embeddings, embeddingsSdkDefault } from "./tasks.js";
@@ -23,6 +24,7 @@ export const CASES: readonly ConformanceCase[] = [
   toolsParallel,
   toolsStreamed,
   toolResults,
+  computerUse,
   jsonSchema,
   vision,
   reasoning,

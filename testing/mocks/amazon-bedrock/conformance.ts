@@ -98,6 +98,13 @@ export function converseView(req: RecordedRequest): UpstreamView {
     maxTokens: () => inference["maxTokens"] as number | undefined,
     temperature: () => inference["temperature"] as number | undefined,
     streamed: () => req.path.endsWith("/converse-stream"),
+    clientTools: () => {
+      const fields = obj(body["additionalModelRequestFields"]);
+      return {
+        tools: list(fields["tools"]).map(obj).map((t) => ({ type: String(t["type"]), name: String(t["name"]) })),
+        betas: list(fields["anthropic_beta"]).map(String),
+      };
+    },
   };
 }
 
@@ -114,7 +121,7 @@ function config(url: string, family: string): Obj {
 export const amazonBedrockFixtures: ConformanceFixture[] = [
   {
     label: "amazon-bedrock/anthropic",
-    capabilities: new Set<Capability>(["tools", "parallel-tools", "json-schema", "vision", "reasoning", "signed-reasoning", "caching", "cached-usage", "completions"]),
+    capabilities: new Set<Capability>(["tools", "parallel-tools", "json-schema", "vision", "reasoning", "signed-reasoning", "caching", "cached-usage", "completions", "computer-use"]),
     startMock: () => startMockBedrock(),
     externalModel: (url, task) => ({ provider: "amazon-bedrock", name: "anthropic.claude-3-7-sonnet-20250219-v1:0", task, amazon_bedrock_config: config(url, "anthropic") }),
     view: converseView,

@@ -13,6 +13,7 @@ import type { MockError, MockReply } from "../scenario.js";
 import { cohereAnswer, titanAnswer, type EmbedAnswer } from "./embeddings.js";
 import { converseBody, converseStreamFrames, errorReply } from "./render.js";
 import { verifySigV4, type MockAwsCredentials } from "./sigv4.js";
+import { checkClientTool, isClientTool } from "../anthropic/client-tools.js";
 
 /** The key pair, region and model ids the tests and fixtures use. */
 export const MOCK_AWS: MockAwsCredentials = {
@@ -30,6 +31,29 @@ const NO_MESSAGES: MockError = {
   type: "ValidationException",
   message: "1 validation error detected: Value null at 'messages' failed to satisfy constraint: Member must not be null",
 };
+
+/**
+ * Claude's computer-use tools ride in `additionalModelRequestFields` (`tools` beside
+ * `anthropic_beta`), which Bedrock hands to the model: each is checked as Anthropic would,
+ * and only Claude models take them.
+ */
+function checkModelFields(modelId: string, body: Record<string, unknown>): MockError | undefined {
+  const fields = body["additionalModelRequestFields"];
+  if (!fields || typeof fields !== "object" || Array.isArray(fields)) return undefined;
+  const f = fields as Record<string, unknown>;
+  const tools = f["tools"];
+  if (tools === undefined) return undefined;
+  const invalid = (message: string): MockError => ({ status: 400, type: "ValidationException", message });
+  if (!modelId.includes("anthropic.")) return invalid(`The model ${modelId} does not accept 'tools' in additionalModelRequestFields.`);
+  if (!Array.isArray(tools)) return invalid("additionalModelRequestFields.tools: Input should be a valid list");
+  const betas = Array.isArray(f["anthropic_beta"]) ? f["anthropic_beta"].filter((b): b is string => typeof b === "string") : [];
+  for (const [i, t] of tools.entries()) {
+    if (!isClientTool(t)) return invalid(`additionalModelRequestFields.tools.${i}: only Anthropic-defined tools belong here; function tools go in toolConfig`);
+    const bad = checkClientTool(t as Record<string, unknown>, `tools.${i}`, betas);
+    if (bad) return invalid(bad);
+  }
+  return undefined;
+}
 
 /** Write sizes that split frames and also join them. */
 const WRITE_SIZES = [37, 300, 11, 150];
@@ -85,6 +109,8 @@ export async function startMockBedrock(opts: MockBedrockOptions = {}): Promise<M
     if (r.error) return sendAwsError(res, r.error);
     if (route[2] === "invoke") return answerEmbeddings(res, modelId, body, r);
     if (!Array.isArray(body["messages"])) return sendAwsError(res, NO_MESSAGES);
+    const refused = checkModelFields(modelId, body);
+    if (refused) return sendAwsError(res, refused);
     if (route[2] === "converse-stream") return streamConverse(res, r);
     sendJson(res, 200, converseBody(r), { "x-amzn-requestid": "00000000-0000-4000-8000-000000000002" });
   });

@@ -134,6 +134,39 @@ describe("messages.create", () => {
   });
 });
 
+describe("computer use (beta)", () => {
+  const computer = { type: "computer_20250124", name: "computer", display_width_px: 1024, display_height_px: 768, display_number: 1 } as const;
+
+  test("beta.messages.create with betas: the SDK's anthropic-beta header and tools are accepted, the screenshot result too", async () => {
+    mock.enqueue({ toolCalls: [{ id: "toolu_cu", name: "computer", arguments: { action: "screenshot" } }] }, { text: "Done." });
+    const first = await client.beta.messages.create({ model: MODEL, max_tokens: 256, betas: ["computer-use-2025-01-24"], messages: HELLO, tools: [computer] });
+    assert.equal(mock.last().headers["anthropic-beta"], "computer-use-2025-01-24");
+    const use = first.content.find((b) => b.type === "tool_use");
+    assert.deepEqual(use && "input" in use ? use.input : undefined, { action: "screenshot" });
+    const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+    const second = await client.beta.messages.create({
+      model: MODEL,
+      max_tokens: 256,
+      betas: ["computer-use-2025-01-24"],
+      tools: [computer],
+      messages: [
+        ...HELLO,
+        { role: "assistant", content: [{ type: "tool_use", id: "toolu_cu", name: "computer", input: { action: "screenshot" } }] },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_cu", content: [{ type: "image", source: { type: "base64", media_type: "image/png", data: png } }] }] },
+      ],
+    });
+    assert.equal(second.stop_reason, "end_turn");
+  });
+
+  test("without the beta, or with the wrong name, the mock refuses as the API does", async () => {
+    const noBeta = await apiError(client.beta.messages.create({ model: MODEL, max_tokens: 256, messages: HELLO, tools: [computer] }));
+    assert.equal(noBeta.status, 400);
+    assert.match(noBeta.message, /requires the beta 'computer-use-2025-01-24'/);
+    const badName = await apiError(client.beta.messages.create({ model: MODEL, max_tokens: 256, betas: ["computer-use-2025-01-24"], messages: HELLO, tools: [{ ...computer, name: "screen" } as unknown as typeof computer] }));
+    assert.match(badName.message, /tools\.0\.name/);
+  });
+});
+
 describe("streaming", () => {
   test("messages.stream: text events and the final message with cumulative usage", async () => {
     mock.enqueue({ text: "Streaming is fun.", pieces: 4, usage: { prompt: 50, completion: 12, cached: 20 } });

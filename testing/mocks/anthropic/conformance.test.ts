@@ -63,7 +63,7 @@ describe("anthropic fixture", () => {
   test("declares everything but embeddings", () => {
     assert.ok(fixture);
     assert.equal(fixture.label, "anthropic");
-    assert.deepEqual([...fixture.capabilities].sort(), ["cached-usage", "caching", "completions", "json-schema", "parallel-tools", "reasoning", "signed-reasoning", "tools", "vision"]);
+    assert.deepEqual([...fixture.capabilities].sort(), ["cached-usage", "caching", "completions", "computer-use", "json-schema", "parallel-tools", "reasoning", "signed-reasoning", "tools", "vision"]);
   });
 
   test("the view reads a rich request back as it was sent", async () => {

@@ -10,7 +10,7 @@ type Obj = Record<string, unknown>;
 
 const KEY = "sk-ant-conformance-key-0001";
 
-const CAPABILITIES: readonly Capability[] = ["tools", "parallel-tools", "json-schema", "vision", "reasoning", "signed-reasoning", "caching", "completions", "cached-usage"];
+const CAPABILITIES: readonly Capability[] = ["tools", "parallel-tools", "json-schema", "vision", "reasoning", "signed-reasoning", "caching", "completions", "cached-usage", "computer-use"];
 
 function isObj(v: unknown): v is Obj {
   return v !== null && typeof v === "object" && !Array.isArray(v);
@@ -99,6 +99,12 @@ function viewOf(req: RecordedRequest): UpstreamView {
     maxTokens: () => (typeof body["max_tokens"] === "number" ? body["max_tokens"] : undefined),
     temperature: () => (typeof body["temperature"] === "number" ? body["temperature"] : undefined),
     streamed: () => body["stream"] === true,
+    clientTools() {
+      const tools = (Array.isArray(body["tools"]) ? body["tools"] : []).filter(isObj).filter((t) => t["type"] !== undefined && t["type"] !== "custom");
+      const h = req.headers["anthropic-beta"];
+      const betas = (Array.isArray(h) ? h.join(",") : (h ?? "")).split(",").map((b) => b.trim()).filter(Boolean);
+      return { tools: tools.map((t) => ({ type: String(t["type"]), name: String(t["name"]) })), betas };
+    },
   };
 }
 

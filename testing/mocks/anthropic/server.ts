@@ -70,7 +70,8 @@ export function startMockAnthropic(opts: MockAnthropicOptions = {}): Promise<Moc
     // One scripted reply per model call, taken even when the request is refused, so a
     // test's queue stays in step with its calls.
     const r = reply();
-    const invalid = validateRequest(req.json);
+    const betas = (header(req, "anthropic-beta") ?? "").split(",").map((b) => b.trim()).filter(Boolean);
+    const invalid = validateRequest(req.json, betas);
     if (invalid) return sendError(res, 400, "invalid_request_error", invalid);
     if (r.error) return sendMockError(res, r.error);
     const body = req.json as Record<string, unknown>;

@@ -8,11 +8,14 @@
  * `tool_result` in the next turn (or the other way round), text before tool results,
  * thinking blocks after the text of their turn or without a signature, empty text
  * blocks, more than four cache breakpoints, sampling parameters while thinking, and
- * OpenAI fields leaking into the body ("Extra inputs are not permitted").
+ * OpenAI fields leaking into the body ("Extra inputs are not permitted"), and computer-use
+ * tools that are malformed or sent without the `anthropic-beta` value they need.
  *
  * One place the mock is stricter than the API: today's API silently merges consecutive
  * same-role turns; the mock refuses them, so an adapter that forgot to merge is caught.
  */
+
+import { checkClientTool, isClientTool } from "./client-tools.js";
 
 type Obj = Record<string, unknown>;
 
@@ -165,13 +168,18 @@ function checkSystem(system: unknown, count: { n: number }): void {
   });
 }
 
-function checkTools(body: Obj, count: { n: number }): void {
+function checkTools(body: Obj, count: { n: number }, betas: readonly string[]): void {
   const tools = body["tools"];
   if (tools !== undefined) {
     if (!Array.isArray(tools)) fail("tools", "Input should be a valid list");
     tools.forEach((t: unknown, i) => {
       if (!isObj(t)) fail(`tools.${i}`, "Input should be an object");
       checkCacheControl(t["cache_control"], `tools.${i}`, count);
+      if (isClientTool(t)) {
+        const bad = checkClientTool(t, `tools.${i}`, betas);
+        if (bad) throw new Invalid(bad);
+        return;
+      }
       if (t["type"] !== undefined && t["type"] !== "custom") return; // a server tool
       if (typeof t["name"] !== "string" || !TOOL_NAME.test(t["name"])) fail(`tools.${i}.name`, "String should match pattern '^[a-zA-Z0-9_-]{1,128}$'");
       const schema = t["input_schema"];
@@ -220,7 +228,7 @@ function checkOutputConfig(body: Obj): void {
 }
 
 /** The error message for a request the Messages API would refuse, or undefined when it is fine. */
-export function validateRequest(body: unknown): string | undefined {
+export function validateRequest(body: unknown, betas: readonly string[] = []): string | undefined {
   try {
     if (!isObj(body)) fail("body", "Input should be a JSON object");
     for (const k of Object.keys(body)) if (!TOP_LEVEL.has(k)) fail(k, "Extra inputs are not permitted");
@@ -232,7 +240,7 @@ export function validateRequest(body: unknown): string | undefined {
     checkCacheControl(body["cache_control"], "body", count);
     checkSystem(body["system"], count);
     checkMessages(body["messages"], count);
-    checkTools(body, count);
+    checkTools(body, count, betas);
     checkSampling(body);
     checkOutputConfig(body);
     const md = body["metadata"];
