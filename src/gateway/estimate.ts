@@ -1,8 +1,8 @@
 /**
- * Token estimates for when a model reports none, and for reserving against a token limit
- * before it does: `(chars+1)/4` of the text a request asks the model to read (message
- * contents, tool calls, a prompt, embedding inputs) or a response holds. One rule, used by
- * the rate limiter's reservation and by usage records alike.
+ * Token estimates for when a model reports none: `(chars+1)/4` of the text a request asks
+ * the model to read (message contents, tool calls, a prompt, embedding inputs) or a
+ * response holds, as usage records count it. The rate limiter's reservation uses the same
+ * `estimateFromChars` on a different count: the JSON length of `messages` (gateway/pipeline.ts).
  */
 import type { JsonObject } from "./types.js";
 
