@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { stopChild } from "./proc.js";
-import { startTessera, tempDir, type Kind } from "./systems.js";
+import { startBare, startTessera, tempDir, type Kind } from "./systems.js";
 import { runWrk } from "./wrk.js";
 
 const profileSchema = z.object({
@@ -29,6 +29,7 @@ export interface Cost {
 }
 
 export interface ProfileResult {
+  system: "tessera" | "bare";
   kind: Kind;
   /** What was profiled, for the report. */
   label: string;
@@ -75,7 +76,7 @@ export interface LoadWindow {
   marginMs: number;
 }
 
-export function analyse(raw: unknown, requests: number, kind: Kind, label: string, w: LoadWindow): ProfileResult {
+export function analyse(raw: unknown, requests: number, system: ProfileResult["system"], kind: Kind, label: string, w: LoadWindow): ProfileResult {
   const p = profileSchema.parse(raw);
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   // Sample i lasts until sample i+1: its duration is the next delta.
@@ -114,11 +115,12 @@ export function analyse(raw: unknown, requests: number, kind: Kind, label: strin
     [...m.values()]
       .map((c) => ({ ...c, pct: (c.usPerReq / busyUs) * 100, usPerReq: c.usPerReq / requests }))
       .sort((a, b) => b.usPerReq - a.usPerReq);
-  return { kind, label, requests, windowSec: (windowEnd - windowStart) / 1e6, busyUsPerReq: busyUs / requests, functions: finish(fns), groups: finish(groups) };
+  return { system, kind, label, requests, windowSec: (windowEnd - windowStart) / 1e6, busyUsPerReq: busyUs / requests, functions: finish(fns), groups: finish(groups) };
 }
 
-/** Profiles one kind of request: warm-up, idle, the measured load, idle, a clean stop (which writes the profile). */
 export interface ProfileCase {
+  /** Tessera (default) or the bare proxy, profiled the same way as the floor to compare with. */
+  system?: "tessera" | "bare";
   kind: Kind;
   label: string;
   body: (model: string) => string;
@@ -126,10 +128,12 @@ export interface ProfileCase {
   aiGateway?: Record<string, unknown>;
 }
 
-export async function profileTessera(origin: string, c: ProfileCase, durationSec: number): Promise<ProfileResult> {
+/** Profiles one case: warm-up, idle, the measured load, idle, a clean stop (which writes the profile). */
+export async function profileSystem(origin: string, c: ProfileCase, durationSec: number): Promise<ProfileResult> {
   const { kind, label, body, connections } = c;
   const dir = tempDir("tessera-prof-");
-  const sys = await startTessera(origin, { ...(c.aiGateway ? { aiGateway: c.aiGateway } : {}), nodeFlags: ["--cpu-prof", "--cpu-prof-dir", dir, "--cpu-prof-interval", String(INTERVAL_US)] });
+  const nodeFlags = ["--cpu-prof", "--cpu-prof-dir", dir, "--cpu-prof-interval", String(INTERVAL_US)];
+  const sys = c.system === "bare" ? await startBare(origin, nodeFlags) : await startTessera(origin, { ...(c.aiGateway ? { aiGateway: c.aiGateway } : {}), nodeFlags });
   const route = sys.routes[kind];
   const file = join(dir, "body.json");
   writeFileSync(file, body(route.model));
@@ -144,10 +148,10 @@ export async function profileTessera(origin: string, c: ProfileCase, durationSec
   await stopChild(sys.child, 15_000);
   const exited = performance.now();
   const prof = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
-  if (prof === undefined) throw new Error(`no .cpuprofile written (Tessera ${sys.child.exitInfo() ?? "still running"})`);
+  if (prof === undefined) throw new Error(`no .cpuprofile written (${sys.key} ${sys.child.exitInfo() ?? "still running"})`);
   // The share of the requests that fall inside the trimmed window.
   const marginMs = 200;
   const loadMs = t1 - t0;
   const requests = (stats.requests * (loadMs - 2 * marginMs)) / loadMs;
-  return analyse(JSON.parse(readFileSync(join(dir, prof), "utf8")), requests, kind, label, { loadMs, exitAfterEndMs: exited - t1, marginMs });
+  return analyse(JSON.parse(readFileSync(join(dir, prof), "utf8")), requests, c.system ?? "tessera", kind, label, { loadMs, exitAfterEndMs: exited - t1, marginMs });
 }

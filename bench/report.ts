@@ -291,6 +291,8 @@ function scaleSection(r: Report): string[] {
 /** Layers of the request path, to weigh the issue's suspicions; a function counts in the first layer that matches. */
 const LAYERS: { name: string; match: (c: Cost) => boolean }[] = [
   { name: "GC", match: (c) => c.name === "(garbage collector)" },
+  { name: "socket writes (native writev / write*String)", match: (c) => c.where === "" && /^(writev|writeBuffer|write(Utf8|Latin1|Ascii|Ucs2)String)$/.test(c.name) },
+  { name: "promise and tick hops (runMicrotasks, nextTick, processTicksAndRejections)", match: (c) => /^(runMicrotasks|nextTick|processTicksAndRejections)$/.test(c.name) },
   { name: "logging (pino, @pinojs/redact)", match: (c) => /node_modules\/(pino|@pinojs|pino-std-serializers|sonic-boom)\//.test(c.where) },
   { name: "Fastify (routing, hooks, reply, content-type parser)", match: (c) => /node_modules\/(fastify|find-my-way|avvio|fast-json-stringify|@fastify\/[^/]+|light-my-request)\//.test(c.where) },
   { name: "secure-json-parse (request body)", match: (c) => c.where.includes("node_modules/secure-json-parse/") },
@@ -309,10 +311,10 @@ const LAYERS: { name: string; match: (c: Cost) => boolean }[] = [
   { name: "Node HTTP server/client (node:_http_*)", match: (c) => c.where.startsWith("node:_http") },
   { name: "Node net, streams, events, timers, ticks", match: (c) => /^node:(net|streams|events|timers|process|internal)/.test(c.where) },
   { name: "other Node core", match: (c) => c.where.startsWith("node:") },
-  { name: "V8 builtins and native (JSON.parse/stringify, writev, …)", match: () => true },
+  { name: "V8 builtins and native (JSON.parse/stringify, (program), …)", match: () => true },
 ];
 
-function layers(p: ProfileResult): string[][] {
+function layerSums(p: ProfileResult): Map<string, { us: number; pct: number }> {
   const sums = new Map<string, { us: number; pct: number }>();
   for (const f of p.functions) {
     const layer = LAYERS.find((l) => l.match(f))?.name ?? "?";
@@ -321,12 +323,29 @@ function layers(p: ProfileResult): string[][] {
     s.pct += f.pct;
     sums.set(layer, s);
   }
-  return [...sums.entries()].sort((a, b) => b[1].us - a[1].us).map(([name, s]) => [name, num(s.us, 1), num(s.pct, 1)]);
+  return sums;
+}
+
+function layers(p: ProfileResult): string[][] {
+  return [...layerSums(p).entries()].sort((a, b) => b[1].us - a[1].us).map(([name, s]) => [name, num(s.us, 1), num(s.pct, 1)]);
 }
 
 function profileSection(r: Report): string[] {
   if (r.profile === undefined) return ["Not run (`--no-profile`)."];
   const out: string[] = [];
+  const bare = r.profile.find((p) => p.system === "bare");
+  const tessera = r.profile.find((p) => p.system !== "bare" && p.kind === "plain");
+  if (bare !== undefined && tessera !== undefined) {
+    const b = layerSums(bare);
+    const t = layerSums(tessera);
+    const names = [...new Set([...b.keys(), ...t.keys()])];
+    const rows = names
+      .map((n) => ({ n, b: b.get(n)?.us ?? 0, t: t.get(n)?.us ?? 0 }))
+      .sort((x, y) => y.t - y.b - (x.t - x.b))
+      .map((x) => [x.n, num(x.b, 1), num(x.t, 1), num(x.t - x.b, 1)]);
+    rows.push(["total busy", num(bare.busyUsPerReq, 0), num(tessera.busyUsPerReq, 0), num(tessera.busyUsPerReq - bare.busyUsPerReq, 0)]);
+    out.push("### Tessera − bare proxy, non-streaming, by layer (µs per request)", "", table(["layer", "bare", "Tessera", "Tessera − bare"], rows), "");
+  }
   for (const p of r.profile) {
     out.push(
       `### ${p.label}: ${Math.round(p.requests)} requests in ${num(p.windowSec, 1)} s, ${num(p.busyUsPerReq, 0)} µs of busy CPU per request (main thread, profiler on)`,
@@ -405,9 +424,9 @@ export function render(r: Report): string {
     "",
     ...scaleSection(r),
     "",
-    "## Where the time goes: Tessera under `node --cpu-prof` (self time)",
+    "## Where the time goes: `node --cpu-prof` under load (self time)",
     "",
-    "Tessera under wrk with `--cpu-prof --cpu-prof-interval 250`; the profile is cut to the measured load window. µs/req = self time in the window ÷ requests; % = share of the busy (non-idle) main-thread time. The profiler itself adds some cost.",
+    "Tessera (and, for comparison, the bare proxy) under wrk with `--cpu-prof --cpu-prof-interval 250`; the profile is cut to the measured load window. µs/req = self time in the window ÷ requests; % = share of the busy (non-idle) main-thread time. The profiler itself adds some cost.",
     "",
     ...profileSection(r),
     "## Every run, every cell",

@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { measureCell, openStreams, probeTtfb, type CellResult, type OpenStreamsResult } from "./measure.js";
 import { installCleanup, peakRssMiB, ROOT, rssMiB, spawnNode, stopChild, waitReady, guard, freePort, HOST } from "./proc.js";
-import { profileTessera, type ProfileCase } from "./profile.js";
+import { profileSystem, type ProfileCase } from "./profile.js";
 import { render, NOTES_MARKER, type Report, type CellKey } from "./report.js";
 import { chatBody, GOVERNED_AI_GATEWAY, startBare, startPortkey, startTessera, tempDir, upstreamDirect, verify, type Kind, type System, type SystemKey } from "./systems.js";
 import { NGINX, startNginx } from "./upstream.js";
@@ -173,6 +173,7 @@ async function main(): Promise<number> {
   if (o.profile) {
     report.profile = [];
     const cases: ProfileCase[] = [
+      { system: "bare", kind: "plain", label: "Bare proxy (the floor), non-streaming, 16 connections", body: (m) => chatBody(m, "plain"), connections: 16 },
       { kind: "plain", label: "Tessera, non-streaming, 16 connections", body: (m) => chatBody(m, "plain"), connections: 16 },
       { kind: "stream", label: "Tessera, streaming (20 chunks), 16 connections", body: (m) => chatBody(m, "stream"), connections: 16 },
       { kind: "plain", label: "Tessera governed, non-streaming, 16 connections", body: (m) => chatBody(m, "plain"), connections: 16, aiGateway: GOVERNED_AI_GATEWAY },
@@ -181,7 +182,7 @@ async function main(): Promise<number> {
     for (const c of cases) {
       log(`profile: ${c.label}, ${o.profileSec} s`);
       try {
-        report.profile.push(await profileTessera(up.origin, c, o.profileSec));
+        report.profile.push(await profileSystem(up.origin, c, o.profileSec));
       } catch (err) {
         report.errors.push(`profile ${c.label}: ${message(err)}`);
       }

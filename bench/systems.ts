@@ -41,9 +41,9 @@ export function upstreamDirect(child: Child, origin: string): System {
   return { key: "upstream", child, routes: { plain: route("/json"), stream: route("/sse") } };
 }
 
-export async function startBare(origin: string): Promise<System> {
+export async function startBare(origin: string, nodeFlags: string[] = []): Promise<System> {
   const port = await freePort();
-  const child = spawnNode("bare-proxy", ["bench/bare-proxy.mjs", String(port), origin]);
+  const child = spawnNode("bare-proxy", [...nodeFlags, "bench/bare-proxy.mjs", String(port), origin]);
   await guard(child, () => waitReady(child, () => child.output().includes(`listening on ${HOST}:${port}`)));
   const route = (path: string): Route => ({
     url: `http://${HOST}:${port}${path}/v1/chat/completions`,
