@@ -1,57 +1,65 @@
-// `npm run bench [-- --quick]`: the same load against the mock upstream, a bare proxy, Tessera
-// and Portkey, one system after another; prints the tables and writes bench/RESULTS.md.
-// Env BENCH_DURATION=<seconds> sets the length of each measured autocannon phase.
-import { readFileSync, writeFileSync } from "node:fs";
+// `npm run bench [-- --quick] [--runs N] [--duration S] [--no-scale] [--no-profile]`
+// The honest benchmark: wrk (own process, one thread, 16 and 64 connections) against nginx
+// direct, the bare proxy, Tessera, Tessera governed and Portkey, the whole sequence run
+// several times interleaved; then the scale cells and a CPU profile of Tessera. Writes
+// bench/RESULTS.md (keeping the hand-written notes at its end).
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
+import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
-import { probeTtfb, runCannon, verify, type CannonSettings, type CannonStats } from "./load.js";
-import { render, type Report, type SystemResult } from "./report.js";
-import {
-  ROOT,
-  cpuSeconds,
-  installCleanup,
-  peakRssMb,
-  startBareProxy,
-  startMock,
-  startPortkey,
-  startTessera,
-  stopChild,
-  type RunningSystem,
-  GOVERNED_AI_GATEWAY,
-} from "./systems.js";
-
-interface Settings {
-  connections: number;
-  durationSec: number;
-  warmupSec: number;
-  probeRequests: number;
-  probeConcurrency: number;
-}
-
-function settingsFromArgs(): { s: Settings; quick: boolean; envDuration: string | undefined } {
-  const { values } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
-  const quick = values.quick === true;
-  const s: Settings = quick
-    ? { connections: 50, durationSec: 3, warmupSec: 1, probeRequests: 50, probeConcurrency: 4 }
-    : { connections: 50, durationSec: 8, warmupSec: 2, probeRequests: 200, probeConcurrency: 4 };
-  const envDuration = process.env["BENCH_DURATION"];
-  if (envDuration !== undefined && envDuration !== "") {
-    const d = Number(envDuration);
-    if (!Number.isFinite(d) || d <= 0 || d > 600) throw new Error(`BENCH_DURATION must be a number of seconds (0 < d ≤ 600), got "${envDuration}"`);
-    s.durationSec = d;
-  }
-  return { s, quick, envDuration: envDuration === "" ? undefined : envDuration };
-}
+import { measureCell, openStreams, probeTtfb, type CellResult, type OpenStreamsResult } from "./measure.js";
+import { installCleanup, peakRssMiB, ROOT, rssMiB, spawnNode, stopChild, waitReady, guard, freePort, HOST } from "./proc.js";
+import { profileSystem, type ProfileCase } from "./profile.js";
+import { render, NOTES_MARKER, type Report, type CellKey } from "./report.js";
+import { chatBody, GOVERNED_AI_GATEWAY, startBare, startPortkey, startTessera, tempDir, upstreamDirect, verify, type Kind, type System, type SystemKey } from "./systems.js";
+import { NGINX, startNginx } from "./upstream.js";
+import { bodyFile, ensureDebianTools, WRK } from "./wrk.js";
 
 function log(msg: string): void {
   process.stderr.write(`bench: ${msg}\n`);
 }
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+function options() {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: "boolean", default: false },
+      runs: { type: "string" },
+      duration: { type: "string" },
+      "no-scale": { type: "boolean", default: false },
+      "no-profile": { type: "boolean", default: false },
+    },
+  });
+  const quick = values.quick === true;
+  const num = (v: string | undefined, dflt: number, max: number): number => {
+    if (v === undefined) return dflt;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0 || n > max) throw new Error(`expected a number in (0, ${max}], got "${v}"`);
+    return n;
+  };
+  return {
+    quick,
+    runs: Math.round(num(values.runs, quick ? 1 : 3, 10)),
+    durationSec: num(values.duration, quick ? 2 : 5, 120),
+    warmupSec: quick ? 1 : 2,
+    ttfbRequests: quick ? 100 : 400,
+    scale: values["no-scale"] !== true,
+    profile: values["no-profile"] !== true,
+    endpoints: quick ? 1000 : 10_000,
+    openStreams: 1000,
+    profileSec: quick ? 4 : 8,
+    argv: process.argv.slice(2).join(" "),
+  };
 }
+type Options = ReturnType<typeof options>;
+
+const CELLS: { key: CellKey; kind: Kind; connections: number }[] = [
+  { key: "plain-16", kind: "plain", connections: 16 },
+  { key: "plain-64", kind: "plain", connections: 64 },
+  { key: "stream-16", kind: "stream", connections: 16 },
+  { key: "stream-64", kind: "stream", connections: 64 },
+];
+const ORDER: SystemKey[] = ["upstream", "bare", "tessera", "governed", "portkey"];
 
 function version(pkgDir: string): string {
   try {
@@ -63,130 +71,232 @@ function version(pkgDir: string): string {
   return "?";
 }
 
-/** An autocannon run, with the CPU the system's process spent on it. */
-async function timedCannon(sys: RunningSystem, stream: boolean, c: CannonSettings): Promise<CannonStats> {
-  const cpu0 = cpuSeconds(sys.child.pid);
-  const t0 = performance.now();
-  const stats = await runCannon(sys.target, stream, c);
-  const cpu1 = cpuSeconds(sys.child.pid);
-  const wall = (performance.now() - t0) / 1000;
-  if (cpu0 !== null && cpu1 !== null && wall > 0) stats.cpuPct = ((cpu1 - cpu0) / wall) * 100;
-  return stats;
-}
-
-/** Verify, warm up, then the two measured phases; fills `row` as it goes. */
-async function measure(sys: RunningSystem, row: SystemResult, s: Settings): Promise<void> {
-  const { target } = sys;
-  await verify(target);
-  const cannon = (sec: number): CannonSettings => ({ connections: s.connections, durationSec: sec });
-  log(`${row.label}: warm-up ${s.warmupSec} s`);
-  await runCannon(target, false, cannon(s.warmupSec));
-  log(`${row.label}: phase 1 (non-streaming) ${s.durationSec} s`);
-  row.plain = await timedCannon(sys, false, cannon(s.durationSec));
-  await runCannon(target, true, cannon(Math.max(0.5, s.warmupSec / 2)));
-  log(`${row.label}: phase 2 (streaming) ${s.durationSec} s + TTFB probe`);
-  row.stream = await timedCannon(sys, true, cannon(s.durationSec));
-  row.ttfb = await probeTtfb(target, s.probeRequests, s.probeConcurrency);
+function bodyFor(dir: string, sys: System, kind: Kind, bytes = 0): string {
+  return bodyFile(dir, `${sys.key}-${kind}-${bytes}`, chatBody(sys.routes[kind].model, kind, bytes));
 }
 
 async function main(): Promise<number> {
   installCleanup();
+  const o = options();
   const started = Date.now();
-  const { s, quick, envDuration } = settingsFromArgs();
-  const rows: Report["rows"] = {
-    mock: { label: "(a) mock upstream", how: "`node --import tsx testing/mock-openai/main.ts --port <p> --no-record`, queried at `POST /v1/chat/completions`", peakRssMb: null },
-    bare: { label: "(b) bare proxy", how: "`node --import tsx bench/bare-proxy.ts --port <p> --upstream http://127.0.0.1:<mock>` (node:http server; reads the small request body, forwards method, path, headers minus host/hop-by-hop and body with undici `request` on a keep-alive Agent, pipes status, content-type and body back), `POST /v1/chat/completions`", peakRssMb: null },
-    tessera: {
-      label: "(c) Tessera",
-      how: "`node bin/tessera.js serve --host 127.0.0.1 --port <p> --data-dir <fresh tmp dir>` (dist/ from `npm run build`; `TESSERA_ADMIN_TOKEN`, `TESSERA_LOG_LEVEL=warn`), endpoint `bench-chat` (external_model, provider openai, base `http://127.0.0.1:<mock>/v1`), `POST /serving-endpoints/chat/completions`",
-      peakRssMb: null,
-    },
-    tesseraGoverned: {
-      label: "(e) Tessera + AI gateway",
-      how: "as (c), the endpoint with `ai_gateway: {usage_tracking_config: {enabled: true}, rate_limits: [{calls: 1000000000, key: \"endpoint\", renewal_period: \"minute\"}]}` (usage records written in batches to the SQLite store; the limit is checked on every request but never reached)",
-      peakRssMb: null,
-    },
-    portkey: {
-      label: "(d) Portkey",
-      how: "`node --import ./bench/loopback-only.mjs node_modules/@portkey-ai/gateway/build/start-server.js --port=<p> --headless` (the preload makes its host-less `listen` bind 127.0.0.1), `POST /v1/chat/completions` with `x-portkey-provider: openai`, `x-portkey-custom-host: http://127.0.0.1:<mock>/v1`",
-      peakRssMb: null,
-    },
-  };
-
-  let mock: (RunningSystem & { url: string }) | undefined;
-  try {
-    log("starting the mock upstream");
-    mock = await startMock();
-  } catch (err) {
-    for (const row of Object.values(rows)) row.error = `mock upstream did not start: ${message(err)}`;
-  }
-
-  if (mock !== undefined) {
-    const mockSys: RunningSystem = mock;
-    const mockUrl = mock.url;
-    const plan: [SystemResult, () => Promise<RunningSystem>][] = [
-      [rows.mock, () => Promise.resolve(mockSys)],
-      [rows.bare, () => startBareProxy(mockUrl)],
-      [rows.tessera, () => startTessera(mockUrl)],
-      [rows.tesseraGoverned, () => startTessera(mockUrl, GOVERNED_AI_GATEWAY)],
-      [rows.portkey, () => startPortkey(mockUrl)],
-    ];
-    for (const [row, start] of plan) {
-      let sys: RunningSystem | undefined;
-      try {
-        log(`${row.label}: starting`);
-        sys = await start();
-        await measure(sys, row, s);
-        if (sys.child.exitInfo() !== null) throw new Error(`process ${sys.child.exitInfo() ?? ""} during the run`);
-      } catch (err) {
-        row.error = message(err);
-        log(`${row.label}: FAILED: ${row.error}`);
-      } finally {
-        if (sys !== undefined && sys !== mock) {
-          row.peakRssMb = peakRssMb(sys.child.pid);
-          await stopChild(sys.child);
-        }
-      }
-      await sleep(500);
-    }
-    rows.mock.peakRssMb = peakRssMb(mock.child.pid);
-    await stopChild(mock.child);
-  }
-
-  const cpus = os.cpus();
+  ensureDebianTools([
+    { bin: WRK, pkg: "wrk" },
+    { bin: NGINX, pkg: "nginx-light" },
+  ]);
+  if (!existsSync(join(ROOT, "dist", "cli", "main.js"))) throw new Error("dist/ is missing: run `npm run build` first (npm run bench does)");
+  const dir = tempDir("tessera-bench-");
   const report: Report = {
-    command: `${envDuration !== undefined ? `BENCH_DURATION=${envDuration} ` : ""}npm run bench${quick ? " -- --quick" : ""}`,
+    command: `npm run bench${o.argv ? ` -- ${o.argv}` : ""}`,
     date: new Date().toISOString(),
-    machine: {
-      cpu: cpus[0]?.model.trim() ?? "unknown CPU",
-      cores: cpus.length,
-      memGb: os.totalmem() / 1024 ** 3,
-      node: process.version,
-      platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-    },
-    settings: [
-      `Order: (a) → (b) → (c) → (e) → (d), one at a time; one mock process (\`--no-record\`) serves all of them.`,
-      `Request: \`{"model":…,"messages":[{"role":"user","content":"Say hello"}],"max_tokens":32}\` (+ \`"stream":true\` in phase 2); model \`gpt-4o-mini\`, or \`bench-chat\` for Tessera.`,
-      `Before the load: one chat (must be 200 with a \`chat.completion\` body) and one streamed chat (200, ends in \`data: [DONE]\`).`,
-      `Warm-up (not counted): ${s.warmupSec} s non-streaming, then ${Math.max(0.5, s.warmupSec / 2)} s streaming, same connections.`,
-      `Phases 1 and 2: autocannon, ${s.connections} connections, ${s.durationSec} s each, pipelining 1, timeout 10 s; req/s = autocannon's mean of per-second samples; p50/p99 = full response latency of the 2xx replies (autocannon's per-response times, sub-millisecond); CPU % = the system process's user+system CPU time over the phase's wall time (100 % = one core).`,
-      `TTFB probe (after phase 2): ${s.probeRequests} streamed requests, ${s.probeConcurrency} at a time, undici keep-alive Agent.`,
-    ],
+    machine: machine(),
+    settings: { runs: o.runs, durationSec: o.durationSec, warmupSec: o.warmupSec, ttfbRequests: o.ttfbRequests },
     versions: [
       `tessera ${version(".")}`,
       `@portkey-ai/gateway ${version("node_modules/@portkey-ai/gateway")}`,
-      `autocannon ${version("node_modules/autocannon")}`,
       `undici ${version("node_modules/undici")}`,
+      `nginx ${nginxVersion()}`,
+      `wrk ${wrkVersion()}`,
     ],
-    wallSec: (Date.now() - started) / 1000,
-    rows,
+    runs: [],
+    peakRssMiB: {},
+    errors: [],
+    wallSec: 0,
   };
-  const md = render(report);
-  process.stdout.write(`\n${md}`);
+
+  log("starting nginx and the systems");
+  const up = await startNginx(dir);
+  const systems: System[] = [upstreamDirect(up.child, up.origin)];
+  systems.push(await startBare(up.origin));
+  systems.push(await startTessera(up.origin));
+  systems.push(await startTessera(up.origin, { aiGateway: GOVERNED_AI_GATEWAY }));
+  systems.push(await startPortkey(up.origin));
+  const files = new Map<string, string>();
+  for (const sys of systems) {
+    for (const kind of ["plain", "stream"] as const) {
+      const body = chatBody(sys.routes[kind].model, kind);
+      await verify(sys, kind, body);
+      files.set(`${sys.key}-${kind}`, bodyFor(dir, sys, kind));
+    }
+  }
+
+  for (let r = 0; r < o.runs; r++) {
+    // Interleaved: every run measures every system in every cell; odd runs go in reverse order.
+    const order = r % 2 === 0 ? ORDER : [...ORDER].reverse();
+    const run: Report["runs"][number] = { cells: {}, ttfb: {} };
+    report.runs.push(run);
+    for (const cell of CELLS) {
+      for (const key of order) {
+        const sys = systems.find((s) => s.key === key);
+        if (sys === undefined) continue;
+        log(`run ${r + 1}/${o.runs} ${cell.key} ${key}`);
+        try {
+          const res = await measureCell(sys.child.pid, up.child.pid, {
+            route: sys.routes[cell.kind],
+            bodyFile: files.get(`${key}-${cell.kind}`) ?? "",
+            connections: cell.connections,
+            warmupSec: o.warmupSec,
+            durationSec: o.durationSec,
+          });
+          (run.cells[cell.key] ??= {})[key] = res;
+          if (res.errors + res.non2xx > 0) report.errors.push(`run ${r + 1} ${cell.key} ${key}: ${res.errors} socket errors/timeouts, ${res.non2xx} non-2xx answers`);
+        } catch (err) {
+          report.errors.push(`run ${r + 1} ${cell.key} ${key}: ${message(err)}`);
+        }
+      }
+    }
+    for (const key of order) {
+      const sys = systems.find((s) => s.key === key);
+      if (sys === undefined) continue;
+      try {
+        run.ttfb[key] = await probeTtfb(sys.routes.stream, files.get(`${key}-stream`) ?? "", o.ttfbRequests);
+      } catch (err) {
+        report.errors.push(`run ${r + 1} ttfb ${key}: ${message(err)}`);
+      }
+    }
+  }
+  for (const sys of systems) report.peakRssMiB[sys.key] = peakRssMiB(sys.child.pid);
+
+  if (o.scale) {
+    const bare = systems.find((s) => s.key === "bare");
+    const tessera = systems.find((s) => s.key === "tessera");
+    for (const s of systems) if (s.key === "governed" || s.key === "portkey") await stopChild(s.child);
+    if (bare !== undefined && tessera !== undefined) {
+      report.scale = {
+        endpoints: await endpointsCell(o, dir, up, tessera),
+        bodies: await bodiesCell(o, dir, up.child.pid, [bare, tessera]),
+        streams: await streamsCell(o, dir),
+      };
+    }
+  }
+  for (const sys of systems) if (sys.key !== "upstream") await stopChild(sys.child);
+
+  if (o.profile) {
+    report.profile = [];
+    const cases: ProfileCase[] = [
+      { system: "bare", kind: "plain", label: "Bare proxy (the floor), non-streaming, 16 connections", body: (m) => chatBody(m, "plain"), connections: 16 },
+      { kind: "plain", label: "Tessera, non-streaming, 16 connections", body: (m) => chatBody(m, "plain"), connections: 16 },
+      { kind: "stream", label: "Tessera, streaming (20 chunks), 16 connections", body: (m) => chatBody(m, "stream"), connections: 16 },
+      { kind: "plain", label: "Tessera governed, non-streaming, 16 connections", body: (m) => chatBody(m, "plain"), connections: 16, aiGateway: GOVERNED_AI_GATEWAY },
+      { kind: "plain", label: "Tessera, non-streaming, 1 MB request bodies, 4 connections", body: (m) => chatBody(m, "plain", 1024 * 1024), connections: 4 },
+    ];
+    for (const c of cases) {
+      log(`profile: ${c.label}, ${o.profileSec} s`);
+      try {
+        report.profile.push(await profileSystem(up.origin, c, o.profileSec));
+      } catch (err) {
+        report.errors.push(`profile ${c.label}: ${message(err)}`);
+      }
+    }
+  }
+  await stopChild(up.child);
+
+  report.wallSec = (Date.now() - started) / 1000;
   const out = join(ROOT, "bench", "RESULTS.md");
+  const notes = existsSync(out) ? readFileSync(out, "utf8").split(NOTES_MARKER)[1] : undefined;
+  const md = render(report) + `\n${NOTES_MARKER}${notes ?? "\n"}`;
   writeFileSync(out, md);
-  log(`wrote ${out}`);
-  return mock === undefined ? 1 : 0;
+  process.stdout.write(md);
+  log(`wrote ${out} in ${Math.round(report.wallSec)} s`);
+  return report.errors.length === 0 ? 0 : 1;
+}
+
+/** 10,000 endpoints configured vs the two the load uses: the plain c=16 cell, alternated. */
+async function endpointsCell(o: Options, dir: string, up: { origin: string; child: { pid: number } }, small: System): Promise<NonNullable<Report["scale"]>["endpoints"]> {
+  log(`scale: Tessera with ${o.endpoints} endpoints, starting`);
+  const t0 = Date.now();
+  const big = await startTessera(up.origin, { extraEndpoints: o.endpoints - 2, key: "tessera" });
+  const startSec = (Date.now() - t0) / 1000;
+  const idleRss = rssMiB(big.child.pid);
+  const file = bodyFor(dir, small, "plain");
+  const pairs: { small: CellResult; big: CellResult }[] = [];
+  for (let r = 0; r < o.runs; r++) {
+    log(`scale: endpoints, run ${r + 1}`);
+    const spec = { bodyFile: file, connections: 16, warmupSec: o.warmupSec, durationSec: o.durationSec };
+    const a = await measureCell(small.child.pid, up.child.pid, { ...spec, route: small.routes.plain });
+    const b = await measureCell(big.child.pid, up.child.pid, { ...spec, route: big.routes.plain });
+    pairs.push({ small: a, big: b });
+  }
+  const peak = peakRssMiB(big.child.pid);
+  await stopChild(big.child);
+  return { count: o.endpoints, startSec, idleRssMiB: idleRss, peakRssMiB: peak, pairs };
+}
+
+/** Request bodies of 1 KB / 100 KB / 1 MB through the bare proxy and Tessera (plain, c=16). */
+async function bodiesCell(o: Options, dir: string, upstreamPid: number, systems: System[]): Promise<NonNullable<Report["scale"]>["bodies"]> {
+  const out: NonNullable<Report["scale"]>["bodies"] = [];
+  for (const bytes of [1024, 100 * 1024, 1024 * 1024]) {
+    for (const sys of systems) {
+      log(`scale: ${bytes} B bodies, ${sys.key}`);
+      const body = chatBody(sys.routes.plain.model, "plain", bytes);
+      await verify(sys, "plain", body);
+      const res = await measureCell(sys.child.pid, upstreamPid, {
+        route: sys.routes.plain,
+        bodyFile: bodyFor(dir, sys, "plain", bytes),
+        connections: 16,
+        warmupSec: o.warmupSec,
+        durationSec: o.durationSec,
+      });
+      out.push({ bytes: Buffer.byteLength(body), system: sys.key, res });
+    }
+  }
+  return out;
+}
+
+/**
+ * 1,000 streams open at once through a fresh bare proxy and a fresh Tessera. The upstream is
+ * the Node mock (testing/mock-openai) with `slow-<ms>`, which holds each stream open for
+ * seconds; nginx cannot.
+ */
+async function streamsCell(o: Options, dir: string): Promise<NonNullable<Report["scale"]>["streams"]> {
+  const port = await freePort();
+  const mock = spawnNode("mock-openai", ["--import", "tsx", "testing/mock-openai/main.ts", "--port", String(port), "--no-record"]);
+  await guard(mock, () => waitReady(mock, () => mock.output().includes(`listening on http://${HOST}:${port}`)));
+  const origin = `http://${HOST}:${port}`;
+  const model = "slow-1500";
+  const out: NonNullable<Report["scale"]>["streams"] = [];
+  try {
+    const bare = await startBare(origin);
+    const tessera = await startTessera(origin, { upstreamModel: model, bases: { plain: `${origin}/v1`, stream: `${origin}/v1` } });
+    for (const sys of [bare, tessera]) {
+      // The mock matches paths by suffix, so the bare proxy's /sse/v1/… reaches it too.
+      const route = sys.key === "bare" ? { ...sys.routes.stream, model } : sys.routes.stream;
+      const file = bodyFile(dir, `open-${sys.key}`, chatBody(route.model, "stream"));
+      const idle = rssMiB(sys.child.pid);
+      log(`scale: ${o.openStreams} open streams, ${sys.key}`);
+      const res: OpenStreamsResult = await openStreams(route, file, o.openStreams);
+      out.push({ system: sys.key, idleRssMiB: idle, peakRssMiB: peakRssMiB(sys.child.pid), ...res });
+      await stopChild(sys.child);
+    }
+  } finally {
+    await stopChild(mock);
+  }
+  return out;
+}
+
+function machine(): Report["machine"] {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? "unknown CPU",
+    cores: cpus.length,
+    memGiB: os.totalmem() / 1024 ** 3,
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    load: os.loadavg().map((l) => l.toFixed(2)).join(" "),
+  };
+}
+
+function nginxVersion(): string {
+  const r = spawnSync(NGINX, ["-v"], { encoding: "utf8" });
+  return /nginx\/(\S+)/.exec(`${r.stderr}${r.stdout}`)?.[1] ?? "?";
+}
+
+function wrkVersion(): string {
+  const r = spawnSync(WRK, ["-v"], { encoding: "utf8" });
+  return /wrk (\S+)/.exec(`${r.stdout}${r.stderr}`)?.[1] ?? "?";
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 main().then(

@@ -77,7 +77,7 @@ function upFrontTokens(body: JsonObject): number {
   return promptTokens(body) + (typeof max === "number" && max > 0 ? max : 0);
 }
 
-/** Tells the limiter what an answered request used: the model's count, else the prompt's estimate (only worked out when a limit is waiting for it). */
+/** Tells the limiter what an answered request used: the model's count, else the prompt's estimate (worked out for any rate limit, calls-only ones included). */
 function settle(admission: Admission, usage: Usage | undefined, req: JsonObject): void {
   if (admission === NO_ADMISSION) return;
   admission.settle(tokensOf(usage) ?? promptTokens(req));

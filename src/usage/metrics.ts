@@ -5,7 +5,8 @@
  * endpoints that exist (series of a deleted endpoint stay until the process restarts).
  *
  * The hot path does one Map lookup per request for the label children of its
- * (endpoint, entity) pair, then plain increments.
+ * (endpoint, entity) pair, then increments them; prom-client's children are bound calls
+ * that hash the label values again on every inc/observe.
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { RequestRecord } from "../gateway/policies.js";

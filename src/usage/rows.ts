@@ -1,7 +1,9 @@
 /**
  * Turns a finished request into the rows the store keeps: a usage record (tokens, latency,
- * who) and an inference-table row (the payloads). Runs in the flusher, never on the hot
- * path: serialising payloads and counting characters for estimates is the costly part.
+ * who) and an inference-table row (the payloads). Called by `record()` (usage/index.ts) on
+ * the request's own path — for a plain answer before the reply is sent, for a stream when
+ * it ends — so serialising payloads and counting characters for estimates (the costly
+ * part) is paid per request there; only the batched write to the store is deferred.
  */
 import type { Insertable } from "kysely";
 import type { RequestRecord } from "../gateway/policies.js";
