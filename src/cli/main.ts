@@ -5,15 +5,22 @@
 import { parseArgs } from "node:util";
 import { MasterKeyError } from "../secrets/index.js";
 import { CLIENT_COMMANDS, CLIENT_USAGE, runClientCommand } from "./client/index.js";
+import { migrate } from "./migrate.js";
 import { serve } from "./serve.js";
 
 const USAGE = `Usage: tessera <command> [options]
 
   tessera serve [--host 127.0.0.1] [--port 8080] [--data-dir ./.tessera] [--config tessera.yaml] [--max-body-bytes N]
-                [--redis-url redis://127.0.0.1:6379]
-      Runs the gateway. --redis-url (or TESSERA_REDIS_URL) keeps rate limits in Redis, shared by replicas. TESSERA_ADMIN_TOKEN sets the admin token (else one is generated and
+                [--redis-url redis://127.0.0.1:6379] [--database-url postgres://user@host:5432/db]
+      Runs the gateway. --redis-url (or TESSERA_REDIS_URL) keeps rate limits in Redis, shared by replicas;
+      --database-url (or TESSERA_DATABASE_URL) puts every table on PostgreSQL, shared by replicas (else
+      SQLite in the data dir). TESSERA_ADMIN_TOKEN sets the admin token (else one is generated and
       printed once on first start); TESSERA_MASTER_KEY sets the encryption key (else
-      <data-dir>/master.key); TESSERA_LOG_LEVEL sets the log level (info).
+      <data-dir>/master.key; every replica of one PostgreSQL store needs the same key);
+      TESSERA_LOG_LEVEL sets the log level (info).
+
+  tessera migrate [--data-dir ./.tessera] [--database-url postgres://…]
+      Brings the store's schema up to date and exits (serve does this too, at start-up). Idempotent.
 
 ${CLIENT_USAGE}`;
 
@@ -33,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
         config: { type: "string" },
         "max-body-bytes": { type: "string" },
         "redis-url": { type: "string" },
+        "database-url": { type: "string" },
       },
       strict: true,
     });
@@ -44,10 +52,23 @@ export async function main(argv: string[]): Promise<number> {
         ...(values.config ? { configFile: values.config } : {}),
         ...(values["max-body-bytes"] ? { bodyLimit: Number(values["max-body-bytes"]) } : {}),
         ...(values["redis-url"] ? { redisUrl: values["redis-url"] } : {}),
+        ...(values["database-url"] ? { databaseUrl: values["database-url"] } : {}),
       });
     } catch (err) {
       const prefix = err instanceof MasterKeyError ? "tessera: master key error: " : "tessera: cannot start: ";
       console.error(prefix + (err instanceof Error ? err.message : String(err)));
+      return 1;
+    }
+  }
+  if (command === "migrate") {
+    const { values } = parseArgs({ args: rest, options: { "data-dir": { type: "string" }, "database-url": { type: "string" } }, strict: true });
+    try {
+      return await migrate({
+        dataDir: values["data-dir"] ?? process.env["TESSERA_DATA_DIR"] ?? ".tessera",
+        databaseUrl: values["database-url"] ?? process.env["TESSERA_DATABASE_URL"],
+      });
+    } catch (err) {
+      console.error("tessera: migrate failed: " + (err instanceof Error ? err.message : String(err)));
       return 1;
     }
   }
