@@ -193,6 +193,7 @@ export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
       logger: log,
       bodyLimit: o.bodyLimit ?? DEFAULT_BODY_LIMIT,
       ...(env["TESSERA_UI_DIR"] ? { uiDir: env["TESSERA_UI_DIR"] } : {}),
+      storeReady: () => opened.ping(),
     });
     const address = await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? 8080 });
     const timer = resyncTimer;

@@ -35,6 +35,7 @@ export const ERROR_KINDS = {
   INTERNAL: { code: "INTERNAL", status: 500, errorCode: "INTERNAL_ERROR", openaiType: "api_error" },
   NOT_IMPLEMENTED: { code: "NOT_IMPLEMENTED", status: 501, errorCode: "NOT_IMPLEMENTED", openaiType: "api_error" },
   UPSTREAM_UNAVAILABLE: { code: "UPSTREAM_UNAVAILABLE", status: 503, errorCode: "TEMPORARILY_UNAVAILABLE", openaiType: "api_error" },
+  STORE_UNAVAILABLE: { code: "STORE_UNAVAILABLE", status: 503, errorCode: "TEMPORARILY_UNAVAILABLE", openaiType: "api_error" },
   UPSTREAM_TIMEOUT: { code: "UPSTREAM_TIMEOUT", status: 504, errorCode: "DEADLINE_EXCEEDED", openaiType: "api_error" },
   UPSTREAM_ERROR: { code: "UPSTREAM_ERROR", status: 502, errorCode: "INTERNAL_ERROR", openaiType: "api_error" },
 } as const satisfies Record<string, ErrorKind>;
@@ -121,5 +122,7 @@ export const errors = {
   internal: (message = "Internal error.") => new GatewayError(ERROR_KINDS.INTERNAL, message),
   notImplemented: (message: string) => new GatewayError(ERROR_KINDS.NOT_IMPLEMENTED, message),
   unavailable: (message: string) => new GatewayError(ERROR_KINDS.UPSTREAM_UNAVAILABLE, message),
+  storeUnavailable: () =>
+    new GatewayError(ERROR_KINDS.STORE_UNAVAILABLE, "The gateway's database is unreachable right now; the change was not made. Retry shortly.", { retryAfter: "1" }),
   timeout: (message: string) => new GatewayError(ERROR_KINDS.UPSTREAM_TIMEOUT, message),
 };

@@ -69,6 +69,10 @@ export async function openPostgresStore(url: string, o: PostgresOptions): Promis
   const pool = new pg.Pool(config);
   // An idle connection that the server closes (restart, failover) must not crash the process.
   pool.on("error", (err) => o.log.warn({ err: { message: err.message } }, "an idle PostgreSQL connection failed"));
+  // …nor one that fails while checked out between two statements (inside a transaction): the
+  // pool listens only to idle clients, and an 'error' event nobody listens to is a crash.
+  // The statement in progress fails on its own; the dead client is discarded on release.
+  pool.on("connect", (client) => client.on("error", () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const location = redactUrl(url);
   let schema: string;
@@ -118,11 +122,17 @@ export async function openPostgresStore(url: string, o: PostgresOptions): Promis
       listening.add(listener);
     },
     async ping() {
+      // A readiness probe answers within a second even while connections hang.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 1_000)));
+      const query = sql`select 1`.execute(db).then(
+        () => true,
+        () => false,
+      );
       try {
-        await sql`select 1`.execute(db);
-        return true;
-      } catch {
-        return false;
+        return await Promise.race([query, late]);
+      } finally {
+        clearTimeout(timer);
       }
     },
     async close() {
