@@ -7,6 +7,7 @@ import { MasterKeyError } from "../secrets/index.js";
 import { CLIENT_COMMANDS, CLIENT_USAGE, runClientCommand } from "./client/index.js";
 import { migrate } from "./migrate.js";
 import { serve } from "./serve.js";
+import { storeCopy } from "./store-copy.js";
 
 const USAGE = `Usage: tessera <command> [options]
 
@@ -21,6 +22,10 @@ const USAGE = `Usage: tessera <command> [options]
 
   tessera migrate [--data-dir ./.tessera] [--database-url postgres://…]
       Brings the store's schema up to date and exits (serve does this too, at start-up). Idempotent.
+
+  tessera store copy --from <sqlite data dir> --to postgres://… [--force]
+      Copies every table of a SQLite install to PostgreSQL (secrets stay sealed by the same master
+      key) and checks the row counts; refuses a target that holds data unless --force (which empties it).
 
 ${CLIENT_USAGE}`;
 
@@ -71,6 +76,10 @@ export async function main(argv: string[]): Promise<number> {
       console.error("tessera: migrate failed: " + (err instanceof Error ? err.message : String(err)));
       return 1;
     }
+  }
+  if (command === "store" && rest[0] === "copy") {
+    const { values } = parseArgs({ args: rest.slice(1), options: { from: { type: "string" }, to: { type: "string" }, force: { type: "boolean" } }, strict: true });
+    return storeCopy({ from: values.from, to: values.to ?? process.env["TESSERA_DATABASE_URL"], force: values.force === true });
   }
   if (CLIENT_COMMANDS.includes(command)) return runClientCommand(argv);
   console.error(`tessera: unknown command '${command}'\n`);

@@ -4,3 +4,4 @@ export type { Db, Store, StoreChange, StoreKind, ChangeListener } from "./store.
 export type * from "./schema.js";
 export { appendRows, type AppendBatch } from "./append.js";
 export { isStoreUnavailable, isUniqueViolation } from "./errors.js";
+export { copyStore, StoreCopyError, TABLES, type CopyReport } from "./copy.js";
