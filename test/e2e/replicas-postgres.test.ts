@@ -71,8 +71,10 @@ describe("three replicas on one PostgreSQL and one Redis behave as one gateway",
   after(async () => {
     await Promise.all(gws.map((g) => g.stop()));
     for (const g of gws) assert.ok(!g.output().includes(UPSTREAM) && !g.output().includes(KEY), "no secret in any log");
-    await redis?.quit();
-    await dropPrefix(new Redis(TEST_REDIS_URL), prefix).catch(() => undefined);
+    if (redis) {
+      await dropPrefix(redis, prefix).catch(() => undefined);
+      await redis.quit();
+    }
     await schema?.drop();
     await mock?.close();
   });

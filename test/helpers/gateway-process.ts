@@ -22,8 +22,8 @@ export function tempDir(prefix = "tessera-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Starts `tessera serve --port 0 …`; resolves once it prints its address (fails after `startMs`). */
-export function startGateway(args: string[], env: NodeJS.ProcessEnv = {}, startMs = 15_000): Promise<GatewayProcess> {
+/** Starts `tessera serve --port 0 …`; resolves once it prints its address (fails after `startMs`: a start on a loaded 2-core machine has been seen to take over 15 s). */
+export function startGateway(args: string[], env: NodeJS.ProcessEnv = {}, startMs = 30_000): Promise<GatewayProcess> {
   const child = spawn(process.execPath, [BIN, "serve", "--port", "0", ...args], {
     env: { PATH: process.env["PATH"], TESSERA_LOG_LEVEL: "info", TESSERA_SHUTDOWN_GRACE_MS: "1000", ...env },
     stdio: ["ignore", "pipe", "pipe"],
