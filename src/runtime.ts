@@ -21,10 +21,10 @@ import { EndpointService } from "./gateway/endpoint-service.js";
 import { GatewayError } from "./gateway/errors.js";
 import { LiveEndpoints } from "./gateway/live-endpoints.js";
 import { Gateway } from "./gateway/pipeline.js";
-import { Cipher, loadMasterKey, SECRET_READ_SETTING, SecretService } from "./secrets/index.js";
+import { Cipher, isSealed, loadMasterKey, MasterKeyError, SECRET_READ_SETTING, SecretService } from "./secrets/index.js";
 import { buildServer, DEFAULT_BODY_LIMIT } from "./server/app.js";
 import { resolveEdgeLimits, type EdgeLimits } from "./server/limits.js";
-import { openSqlite, type Db } from "./store/index.js";
+import { openStore, type Store } from "./store/index.js";
 
 export interface RuntimeOptions {
   host?: string;
@@ -36,6 +36,8 @@ export interface RuntimeOptions {
   edge?: Partial<EdgeLimits>;
   /** Redis for rate limits shared by several gateway processes (else `TESSERA_REDIS_URL`, else in memory). */
   redisUrl?: string;
+  /** `postgres://…`: every table on PostgreSQL, shared by replicas (else `TESSERA_DATABASE_URL`, else SQLite in the data dir). */
+  databaseUrl?: string;
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
 }
@@ -87,6 +89,30 @@ async function applyConfigFile(path: string, env: NodeJS.ProcessEnv, secrets: Se
   }
 }
 
+/** How often every row is compared with what is served, the safety net behind change notices (`TESSERA_RESYNC_MS`, default 30 s). */
+function resyncMsOf(env: NodeJS.ProcessEnv): number {
+  const v = Number(env["TESSERA_RESYNC_MS"] ?? 30_000);
+  return Number.isFinite(v) && v >= 100 ? v : 30_000;
+}
+
+/**
+ * The master key for this store. SQLite: from the data dir, created on a first start.
+ * PostgreSQL: every replica must bring the key the store was sealed with — a replica with
+ * no key (or another key) refuses to start, and nothing is written.
+ */
+async function masterKeyFor(store: Store, dataDir: string, env: NodeJS.ProcessEnv, hadData: boolean): Promise<{ key: Buffer; sealedBy: string }> {
+  if (store.kind === "sqlite") return { key: loadMasterKey(dataDir, env, !hadData).key, sealedBy: "this data dir" };
+  const sealedBy = `the store at ${store.location}`;
+  const sealed = await isSealed(store.db);
+  if (sealed && !env["TESSERA_MASTER_KEY"] && !existsSync(join(dataDir, "master.key"))) {
+    throw new MasterKeyError(
+      `No master key: ${sealedBy} is sealed, TESSERA_MASTER_KEY is not set and ${join(dataDir, "master.key")} is missing. ` +
+        "Give every replica the key the store was sealed with; nothing was changed.",
+    );
+  }
+  return { key: loadMasterKey(dataDir, env, !sealed).key, sealedBy };
+}
+
 function graceMs(env: NodeJS.ProcessEnv): number {
   const v = Number(env["TESSERA_SHUTDOWN_GRACE_MS"] ?? 10_000);
   return Number.isFinite(v) && v >= 0 ? v : 10_000;
@@ -117,25 +143,54 @@ export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
   const dataDir = resolve(o.dataDir ?? ".tessera");
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const hadData = existsSync(join(dataDir, "tessera.db"));
-  const { key } = loadMasterKey(dataDir, env, !hadData);
-  let db: Db | undefined;
+  let store: Store | undefined;
+  let resyncTimer: NodeJS.Timeout | undefined;
   try {
-    db = await openSqlite(dataDir);
-    const secrets = new SecretService(db, new Cipher(key), { allowValueRead: env[SECRET_READ_SETTING] === "1" });
-    await secrets.verifyMasterKey();
-    const identity = await createIdentity({ db, env, log });
-    const generated = identity.generatedAdminToken;
-    const live = new LiveEndpoints();
-    const endpoints = new EndpointService(db, secrets, live, log, { egress: EgressPolicy.parse(env["TESSERA_EGRESS_ALLOW"]), proxyEnv: proxyEnvOf(env) });
-    secrets.setListener(endpoints);
-    const limiter = await createRateLimiter({ redisUrl: o.redisUrl ?? env["TESSERA_REDIS_URL"], log, env });
-    const usage = createUsageService({ db, log });
+    store = await openStore({ dataDir, databaseUrl: o.databaseUrl ?? env["TESSERA_DATABASE_URL"], log, env });
+    const opened = store;
+    const db = store.db;
+    if (store.applied.length) log.info({ store: store.kind, migrations: store.applied }, "store schema migrated");
     // The judge calls go through the gateway the guardrails are part of: bound once it exists.
     const late: { gateway?: Gateway } = {};
     const guardrails = createGuardrails({ judge: (name, messages, ctx) => judge(late.gateway, name, messages, ctx), log });
-    endpoints.aiGatewayCheck = (cfg, prefix) => guardrails.checkConfig(cfg, prefix);
-    await endpoints.loadAll();
-    if (o.configFile) await applyConfigFile(o.configFile, env, secrets, endpoints, log);
+    const live = new LiveEndpoints();
+    // Replicas starting at once take turns for their first writes (key check, admin token, config file).
+    const { secrets, identity, endpoints } = await store.exclusive(async () => {
+      const { key, sealedBy } = await masterKeyFor(opened, dataDir, env, hadData);
+      const secrets = new SecretService(db, new Cipher(key), { allowValueRead: env[SECRET_READ_SETTING] === "1" });
+      await secrets.verifyMasterKey(sealedBy);
+      const identity = await createIdentity({ db, env, log, announce: () => opened.publish({ kind: "identity" }) });
+      const endpoints = new EndpointService(db, secrets, live, log, { egress: EgressPolicy.parse(env["TESSERA_EGRESS_ALLOW"]), proxyEnv: proxyEnvOf(env) });
+      endpoints.announce = (name) => opened.publish({ kind: "endpoint", name });
+      secrets.setListener({
+        async secretChanged(scope, key) {
+          await endpoints.secretChanged(scope, key);
+          await opened.publish({ kind: "secret", scope, key });
+        },
+        endpointsUsing: (scope, key) => endpoints.endpointsUsing(scope, key),
+      });
+      endpoints.aiGatewayCheck = (cfg, prefix) => guardrails.checkConfig(cfg, prefix);
+      await endpoints.loadAll();
+      if (o.configFile) await applyConfigFile(o.configFile, env, secrets, endpoints, log);
+      return { secrets, identity, endpoints };
+    });
+    const generated = identity.generatedAdminToken;
+    const limiter = await createRateLimiter({ redisUrl: o.redisUrl ?? env["TESSERA_REDIS_URL"], log, env });
+    const usage = createUsageService({ db, log });
+    // Changes made through other replicas: pushed (PostgreSQL LISTEN), and a periodic full compare behind that.
+    const resync = () =>
+      Promise.all([endpoints.resync(), identity.refresh()]).catch((err: unknown) =>
+        log.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, "re-sync with the store failed; retrying later"),
+      );
+    store.subscribe({
+      changed(c) {
+        const run = c.kind === "endpoint" ? endpoints.refresh(c.name) : c.kind === "identity" ? identity.refresh() : endpoints.secretChanged(c.scope, c.key);
+        run.catch((err: unknown) => log.warn({ err: { message: err instanceof Error ? err.message : String(err) }, change: c.kind }, "applying a change from another replica failed; the re-sync retries"));
+      },
+      resync: () => void resync(),
+    });
+    resyncTimer = setInterval(() => void resync(), resyncMsOf(env));
+    resyncTimer.unref();
     const gateway = new Gateway(live, { authorizer: identity.access, limiter, guardrails, recorder: usage });
     late.gateway = gateway;
     const app = buildServer({
@@ -148,9 +203,10 @@ export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
       bodyLimit: o.bodyLimit ?? DEFAULT_BODY_LIMIT,
       edge,
       ...(env["TESSERA_UI_DIR"] ? { uiDir: env["TESSERA_UI_DIR"] } : {}),
+      storeReady: () => opened.ping(),
     });
     const address = await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? 8080 });
-    const openDb = db;
+    const timer = resyncTimer;
     return {
       url: address,
       ...(generated ? { generatedAdminToken: generated } : {}),
@@ -159,11 +215,13 @@ export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
         // The server takes no more requests: what was recorded is written before the store closes.
         await usage.close();
         await limiter.close();
-        await openDb.destroy();
+        clearInterval(timer);
+        await opened.close();
       },
     };
   } catch (err) {
-    await db?.destroy();
+    clearInterval(resyncTimer);
+    await store?.close();
     throw err;
   }
 }

@@ -7,7 +7,7 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { errors } from "../gateway/errors.js";
 import { BOOTSTRAP_IDS } from "../store/migrations/0002_identity.js";
-import type { Db } from "../store/index.js";
+import { isUniqueViolation, type Db } from "../store/index.js";
 import type { PrincipalTable } from "../store/tables/identity.js";
 import { ADMINS_GROUP, type Principal } from "./principal.js";
 
@@ -200,10 +200,16 @@ export class Directory {
       externalId: input.externalId ?? null,
       createdAt: Date.now(),
     };
-    await this.db
-      .insertInto("principals")
-      .values({ id: e.id, kind, name, display_name: e.displayName, active: e.active ? 1 : 0, entitlements: JSON.stringify(e.entitlements), external_id: e.externalId, created_at: e.createdAt })
-      .execute();
+    try {
+      await this.db
+        .insertInto("principals")
+        .values({ id: e.id, kind, name, display_name: e.displayName, active: e.active ? 1 : 0, entitlements: JSON.stringify(e.entitlements), external_id: e.externalId, created_at: e.createdAt })
+        .execute();
+    } catch (err) {
+      // Made at the same moment through another replica (this one had not heard of it yet).
+      if (isUniqueViolation(err)) throw errors.alreadyExists(`A principal named '${name}' already exists.`);
+      throw err;
+    }
     this.index(e);
     this.changed();
     return e;

@@ -48,6 +48,8 @@ export interface IdentityService {
   deletePrincipal(id: string): Promise<void>;
   /** Gives OAuth its signing key, kept encrypted by the secrets store. Idempotent. */
   bindSecrets(secrets: SecretService): void;
+  /** Reloads identity state if another replica changed it (told so, or a periodic re-sync). */
+  refresh(): Promise<void>;
 }
 
 const SIGNING_KEY = "oauth_signing_key";
@@ -67,7 +69,16 @@ function lifetimeOf(env: NodeJS.ProcessEnv): number {
   return n;
 }
 
-export async function createIdentity(o: { db: Db; env: NodeJS.ProcessEnv; log: Logger; secrets?: SecretService }): Promise<IdentityService> {
+export interface IdentityOptions {
+  db: Db;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  secrets?: SecretService;
+  /** Tells the other replicas that identity state changed (after it is written). */
+  announce?: () => Promise<void>;
+}
+
+export async function createIdentity(o: IdentityOptions): Promise<IdentityService> {
   const directory = new Directory(o.db);
   const tokens = new TokenService(o.db);
   const oauth = new OAuthService(o.db, directory, lifetimeOf(o.env));
@@ -82,7 +93,7 @@ export async function createIdentity(o: { db: Db; env: NodeJS.ProcessEnv; log: L
     await oauth.load();
     tokens.clearCache();
   };
-  const sync = new IdentitySync(o.db, reload, syncMsOf(o.env));
+  const sync = new IdentitySync(o.db, reload, syncMsOf(o.env), o.announce);
   await sync.start();
   const { generated } = await tokens.bootstrap(o.env["TESSERA_ADMIN_TOKEN"]);
 
@@ -104,6 +115,7 @@ export async function createIdentity(o: { db: Db; env: NodeJS.ProcessEnv; log: L
     access,
     generatedAdminToken: generated,
     change: (fn) => sync.change(fn),
+    refresh: () => sync.refresh(),
     async authenticate(header) {
       sync.poll();
       const token = tokenFromHeader(header);

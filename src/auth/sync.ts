@@ -4,10 +4,12 @@
  *
  * In one process every change goes through `change()`: one at a time, written to the store
  * and then to memory, so a request sees the old state or the new one. Several replicas on
- * one store: each change also stamps a new `identity_version` in `meta`; every replica looks
- * at that stamp at most once per `checkMs` (in the background, on the request path) and
- * reloads everything when it differs. So a change made on one replica reaches the others
- * within a few seconds; on the replica that made it, at once.
+ * one store: each change also stamps a new `identity_version` in `meta` and is announced
+ * (`announce`: a PostgreSQL NOTIFY), and a replica that hears of it calls `refresh()` —
+ * so a revoked token or a removed grant is refused everywhere within milliseconds. The
+ * stamp is the safety net: every replica also looks at it at most once per `checkMs` (in
+ * the background, on the request path) and reloads everything when it differs, which is
+ * all that replicas on one SQLite file have.
  */
 import { randomUUID } from "node:crypto";
 import type { Db } from "../store/index.js";
@@ -24,6 +26,7 @@ export class IdentitySync {
     private readonly db: Db,
     private readonly reload: () => Promise<void>,
     private readonly checkMs = 5_000,
+    private readonly announce: () => Promise<void> = async () => {},
   ) {}
 
   async start(): Promise<void> {
@@ -53,6 +56,18 @@ export class IdentitySync {
           .values({ key: VERSION_KEY, value: v })
           .onConflict((oc) => oc.column("key").doUpdateSet({ value: v }))
           .execute();
+        this.version = v;
+        await this.announce();
+      }
+    });
+  }
+
+  /** Reloads now if the store's version differs from the one held (told of a change, or a re-sync). */
+  refresh(): Promise<void> {
+    return this.serial(async () => {
+      const v = await this.read();
+      if (v !== undefined && v !== this.version) {
+        await this.reload();
         this.version = v;
       }
     });

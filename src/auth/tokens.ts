@@ -6,7 +6,7 @@
  * replicas drop their caches when they see the identity version change (`sync.ts`).
  */
 import { createHash, randomBytes } from "node:crypto";
-import type { Db, TokenTable } from "../store/index.js";
+import { isStoreUnavailable, type Db, type TokenTable } from "../store/index.js";
 import { ADMIN_ID } from "./directory.js";
 
 export function hashToken(token: string): string {
@@ -141,7 +141,15 @@ export class TokenService {
     }
     const hash = hashToken(token);
     const generation = this.generation;
-    const row = await this.db.selectFrom("tokens").select(["id", "principal", "expiry_time"]).where("token_hash", "=", hash).executeTakeFirst();
+    let row;
+    try {
+      row = await this.db.selectFrom("tokens").select(["id", "principal", "expiry_time"]).where("token_hash", "=", hash).executeTakeFirst();
+    } catch (err) {
+      // The store is down: a token this process already knew keeps working (it stays
+      // revocable — a revocation reaches this replica only through the store anyway).
+      if (hit && hit.tokenId !== "" && isStoreUnavailable(err)) return hit.expiry !== null && hit.expiry <= now ? undefined : hit;
+      throw err;
+    }
     const expiry = row?.expiry_time === null || row === undefined ? null : Number(row.expiry_time);
     const found = row && (expiry === null || expiry > now) ? { tokenId: row.id, ownerId: row.principal } : undefined;
     // An eviction while the store was read: what was read may be gone already, so it is not cached.

@@ -3,6 +3,11 @@
  * gateway, delete. Every change is checked and its providers built *before* anything is
  * written; the row and its credentials are written in one transaction; only then does the
  * live endpoint swap. So a failed update leaves the old config serving, untouched.
+ *
+ * Several replicas on one store: every change is announced (`announce`, a PostgreSQL
+ * NOTIFY) once written, and a replica that hears of it calls `refresh(name)`, which
+ * rebuilds that endpoint from its row (or drops it when the row is gone). `resync()`
+ * compares every row's version with what is serving — the safety net for a missed notice.
  */
 import { randomUUID } from "node:crypto";
 import { aiGatewaySchema, legacyRateLimitsSchema, parseWith, tagSchema, type AiGatewayConfig, type Tag } from "../config/ai-gateway.js";
@@ -24,7 +29,7 @@ import {
 import { privateKeyOk, type NetworkConfig } from "../config/network-config.js";
 import { buildDispatcher, type ProxyEnv } from "../providers/registry.js";
 import { parseSecretRef, type SecretRef, type SecretService } from "../secrets/index.js";
-import type { Db, EndpointTable } from "../store/index.js";
+import { isUniqueViolation, type Db, type EndpointTable } from "../store/index.js";
 import { errors, GatewayError } from "./errors.js";
 import { buildRoutes, type LiveEndpoint, type LiveEndpoints, type LiveEntity } from "./live-endpoints.js";
 import type { JsonObject } from "./types.js";
@@ -103,6 +108,11 @@ const createSchema = z.object({
 export class EndpointService {
   /** Control-plane writes run one at a time: they are rare, and this keeps read-check-write simple. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** The row version each serving endpoint was built from, by name (see `versionOf`). */
+  private readonly versions = new Map<string, string>();
+
+  /** Tells other replicas an endpoint changed (after the write). Set by the runtime; never throws. */
+  announce: (name: string) => Promise<void> = async () => {};
 
   constructor(
     private readonly db: Db,
@@ -143,12 +153,13 @@ export class EndpointService {
 
   private async rebuild(row: EndpointTable): Promise<void> {
     const stored = JSON.parse(row.config) as StoredConfig;
+    this.versions.set(row.name, versionOf(row));
     try {
       const parsed = parseEndpointConfig(stored);
       const r = await this.resolve(parsed, row.id, stored, undefined);
       r.live.name = row.name;
       setAiGateway(r.live, row.ai_gateway);
-      this.live.set(r.live);
+      void closeLater(this.live.set(r.live));
     } catch (err) {
       const reason = err instanceof GatewayError ? err.message : "its configuration could not be loaded";
       this.log.error({ endpoint: row.name, reason }, "endpoint is unavailable");
@@ -285,11 +296,13 @@ export class EndpointService {
           if (r.newCredentials.length) await tx.insertInto("endpoint_credentials").values(r.newCredentials).execute();
         });
       } catch (err) {
-        if (/UNIQUE/i.test(String(err))) throw errors.alreadyExists(`Endpoint with name '${input.name}' already exists.`);
+        if (isUniqueViolation(err)) throw errors.alreadyExists(`Endpoint with name '${input.name}' already exists.`);
         throw err;
       }
       setAiGateway(r.live, row.ai_gateway);
       this.live.set(r.live);
+      this.versions.set(row.name, versionOf(row));
+      await this.announce(row.name);
       // The creator manages what it created (the caller records the grant).
       return this.view(row, "CAN_MANAGE");
     });
@@ -341,6 +354,8 @@ export class EndpointService {
       });
       const old = this.live.set(r.live);
       void closeLater(old);
+      this.versions.set(name, versionOf(next));
+      await this.announce(name);
       return this.view(next, actor.levelOf(row.id) ?? "CAN_MANAGE");
     });
   }
@@ -354,7 +369,10 @@ export class EndpointService {
       for (const t of JSON.parse(row.tags) as Tag[]) if (!drop.has(t.key)) tags.set(t.key, t);
       for (const t of input.add_tags ?? []) tags.set(t.key, t);
       const list = [...tags.values()];
-      await this.db.updateTable("endpoints").set({ tags: JSON.stringify(list), last_updated_timestamp: Date.now() }).where("id", "=", row.id).execute();
+      const now = Date.now();
+      await this.db.updateTable("endpoints").set({ tags: JSON.stringify(list), last_updated_timestamp: now }).where("id", "=", row.id).execute();
+      this.versions.set(name, versionOf({ ...row, last_updated_timestamp: now }));
+      await this.announce(name);
       return { tags: list };
     });
   }
@@ -363,8 +381,11 @@ export class EndpointService {
     const cfg = this.checkAiGateway(parseWith(aiGatewaySchema, body, ""), "");
     return this.serial(async () => {
       const row = await this.requireRow(name);
-      await this.db.updateTable("endpoints").set({ ai_gateway: JSON.stringify(cfg), last_updated_timestamp: Date.now() }).where("id", "=", row.id).execute();
+      const now = Date.now();
+      await this.db.updateTable("endpoints").set({ ai_gateway: JSON.stringify(cfg), last_updated_timestamp: now }).where("id", "=", row.id).execute();
       this.swapAiGateway(name, cfg);
+      this.versions.set(name, versionOf({ ...row, last_updated_timestamp: now }));
+      await this.announce(name);
       return cfg as JsonObject;
     });
   }
@@ -376,8 +397,11 @@ export class EndpointService {
       const row = await this.requireRow(name);
       const current = row.ai_gateway ? (JSON.parse(row.ai_gateway) as JsonObject) : {};
       const next = { ...current, rate_limits: input.rate_limits.map((r) => ({ calls: r.calls, key: r.key ?? "endpoint", renewal_period: r.renewal_period })) };
-      await this.db.updateTable("endpoints").set({ ai_gateway: JSON.stringify(next), last_updated_timestamp: Date.now() }).where("id", "=", row.id).execute();
+      const now = Date.now();
+      await this.db.updateTable("endpoints").set({ ai_gateway: JSON.stringify(next), last_updated_timestamp: now }).where("id", "=", row.id).execute();
       this.swapAiGateway(name, parseWith(aiGatewaySchema, next, ""));
+      this.versions.set(name, versionOf({ ...row, last_updated_timestamp: now }));
+      await this.announce(name);
       return input as JsonObject;
     });
   }
@@ -390,7 +414,33 @@ export class EndpointService {
         await tx.deleteFrom("endpoints").where("id", "=", row.id).execute();
       });
       void closeLater(this.live.delete(name));
+      this.versions.delete(name);
+      await this.announce(name);
     });
+  }
+
+  /**
+   * Brings one endpoint in line with its row after another replica changed it: rebuilt
+   * when the row's version differs from the one serving, dropped when the row is gone.
+   */
+  async refresh(name: string): Promise<void> {
+    return this.serial(async () => {
+      const row = await this.row(name);
+      if (!row) {
+        this.versions.delete(name);
+        void closeLater(this.live.delete(name));
+      } else if (this.versions.get(name) !== versionOf(row)) {
+        await this.rebuild(row);
+      }
+    });
+  }
+
+  /** Compares every row with what is serving and refreshes what differs (a missed notice, a lost channel). */
+  async resync(): Promise<void> {
+    const rows = await this.db.selectFrom("endpoints").select(["name", "id", "config_version", "last_updated_timestamp"]).execute();
+    const names = new Set(rows.map((r) => r.name));
+    for (const r of rows) if (this.versions.get(r.name) !== versionOf(r)) await this.refresh(r.name);
+    for (const ep of this.live.all()) if (!names.has(ep.name)) await this.refresh(ep.name);
   }
 
   /**
@@ -519,13 +569,22 @@ function collectRefs(stored: StoredConfig): SecretRef[] {
   return refs;
 }
 
-/** Closes a replaced endpoint's providers once requests in flight have had time to finish. */
+/**
+ * What a row's serving form depends on, as one string: every write bumps
+ * `last_updated_timestamp` (config changes bump `config_version` too); the id tells a
+ * deleted-and-recreated endpoint of the same name apart.
+ */
+function versionOf(row: Pick<EndpointTable, "id" | "config_version" | "last_updated_timestamp">): string {
+  return `${row.id}|${row.config_version}|${Number(row.last_updated_timestamp)}`;
+}
+
 /** The live endpoint's AI gateway config, from the stored JSON (already checked when it was stored). */
 function setAiGateway(live: LiveEndpoint, stored: string | null): void {
   if (stored) live.aiGateway = JSON.parse(stored) as AiGatewayConfig;
   else delete live.aiGateway;
 }
 
+/** Closes a replaced endpoint's providers once requests in flight have had time to finish. */
 async function closeLater(ep: LiveEndpoint | undefined): Promise<void> {
   if (!ep) return;
   await new Promise((r) => setTimeout(r, 60_000).unref());

@@ -40,6 +40,7 @@ export const ERROR_KINDS = {
   NOT_IMPLEMENTED: { code: "NOT_IMPLEMENTED", status: 501, errorCode: "NOT_IMPLEMENTED", openaiType: "api_error" },
   UPSTREAM_UNAVAILABLE: { code: "UPSTREAM_UNAVAILABLE", status: 503, errorCode: "TEMPORARILY_UNAVAILABLE", openaiType: "api_error" },
   SERVER_BUSY: { code: "SERVER_BUSY", status: 503, errorCode: "TEMPORARILY_UNAVAILABLE", openaiType: "api_error" },
+  STORE_UNAVAILABLE: { code: "STORE_UNAVAILABLE", status: 503, errorCode: "TEMPORARILY_UNAVAILABLE", openaiType: "api_error" },
   UPSTREAM_TIMEOUT: { code: "UPSTREAM_TIMEOUT", status: 504, errorCode: "DEADLINE_EXCEEDED", openaiType: "api_error" },
   UPSTREAM_ERROR: { code: "UPSTREAM_ERROR", status: 502, errorCode: "INTERNAL_ERROR", openaiType: "api_error" },
   UPSTREAM_CREDENTIALS_REJECTED: { code: "UPSTREAM_CREDENTIALS_REJECTED", status: 400, errorCode: "UPSTREAM_CREDENTIALS_REJECTED", openaiType: "invalid_request_error" },
@@ -135,5 +136,7 @@ export const errors = {
   internal: (message = "Internal error.") => new GatewayError(ERROR_KINDS.INTERNAL, message),
   notImplemented: (message: string) => new GatewayError(ERROR_KINDS.NOT_IMPLEMENTED, message),
   unavailable: (message: string) => new GatewayError(ERROR_KINDS.UPSTREAM_UNAVAILABLE, message),
+  storeUnavailable: () =>
+    new GatewayError(ERROR_KINDS.STORE_UNAVAILABLE, "The gateway's database is unreachable right now; the change was not made. Retry shortly.", { retryAfter: "1" }),
   timeout: (message: string) => new GatewayError(ERROR_KINDS.UPSTREAM_TIMEOUT, message),
 };

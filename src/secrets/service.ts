@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { errors } from "../gateway/errors.js";
-import type { Db } from "../store/index.js";
+import { isUniqueViolation, type Db } from "../store/index.js";
 import type { Cipher } from "./crypto.js";
 import { MasterKeyError } from "./master-key.js";
 import { KEY_NAME, SCOPE_NAME } from "./references.js";
@@ -31,6 +31,11 @@ export interface SecretServiceOptions {
   allowValueRead?: boolean;
 }
 
+/** Whether a store holds the master-key check already (a first start sealed it with its key). */
+export async function isSealed(db: Db): Promise<boolean> {
+  return (await db.selectFrom("meta").select("key").where("key", "=", CANARY_KEY).executeTakeFirst()) !== undefined;
+}
+
 export class SecretService {
   private listener: SecretListener | undefined;
   private readonly allowValueRead: boolean;
@@ -48,14 +53,20 @@ export class SecretService {
   }
 
   /**
-   * Checks the master key against the one the data dir was created with (a known value
+   * Checks the master key against the one the store was sealed with (a known value
    * encrypted at first start). A wrong key fails start-up before anything is written.
+   * `sealedBy` names the store in the message ("this data dir", or the database URL).
    */
-  async verifyMasterKey(): Promise<void> {
+  async verifyMasterKey(sealedBy = "this data dir"): Promise<void> {
     const row = await this.db.selectFrom("meta").select("value").where("key", "=", CANARY_KEY).executeTakeFirst();
     if (!row) {
-      await this.db.insertInto("meta").values({ key: CANARY_KEY, value: this.cipher.encrypt(CANARY_TEXT, CANARY_KEY) }).execute();
-      return;
+      // Replicas starting at once hold the start-up lock, but a second writer must still not fail here.
+      await this.db
+        .insertInto("meta")
+        .values({ key: CANARY_KEY, value: this.cipher.encrypt(CANARY_TEXT, CANARY_KEY) })
+        .onConflict((oc) => oc.column("key").doNothing())
+        .execute();
+      return this.verifyMasterKey(sealedBy);
     }
     let ok = false;
     try {
@@ -65,7 +76,7 @@ export class SecretService {
     }
     if (!ok) {
       throw new MasterKeyError(
-        "The master key does not match the one this data dir was created with; nothing was changed. " +
+        `The master key does not match the one ${sealedBy} was sealed with; nothing was changed. ` +
           "Start with the original TESSERA_MASTER_KEY or <data-dir>/master.key.",
       );
     }
@@ -78,7 +89,13 @@ export class SecretService {
     const backend = typeof backendType === "string" && backendType ? backendType : "TESSERA";
     const existing = await this.db.selectFrom("secret_scopes").select("name").where("name", "=", scope).executeTakeFirst();
     if (existing) throw errors.alreadyExists(`Scope ${scope} already exists.`);
-    await this.db.insertInto("secret_scopes").values({ name: scope, backend_type: backend, created_at: Date.now() }).execute();
+    try {
+      await this.db.insertInto("secret_scopes").values({ name: scope, backend_type: backend, created_at: Date.now() }).execute();
+    } catch (err) {
+      // Made at the same moment through another replica.
+      if (isUniqueViolation(err)) throw errors.alreadyExists(`Scope ${scope} already exists.`);
+      throw err;
+    }
   }
 
   async deleteScope(scope: unknown): Promise<void> {

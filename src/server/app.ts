@@ -47,6 +47,8 @@ export interface ServerDeps {
   uiDir?: string;
   /** Deadlines, connection caps and JSON limits of the edge (default: DEFAULT_EDGE_LIMITS). */
   edge?: EdgeLimits;
+  /** Whether the store answers now (`/ready`); absent: always ready. */
+  storeReady?: () => Promise<boolean>;
 }
 
 export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
@@ -57,8 +59,8 @@ export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
  */
 const CLOSING_KINDS = new Set(["SERVER_BUSY", "TOO_MANY_CONNECTIONS"]);
 
-/** Paths that need no token: health, and the OAuth token endpoint and discovery documents. */
-const PUBLIC_PATHS = new Set(["/health", ...OAUTH_PUBLIC_PATHS]);
+/** Paths that need no token: health, readiness, and the OAuth token endpoint and discovery documents. */
+const PUBLIC_PATHS = new Set(["/health", "/ready", ...OAUTH_PUBLIC_PATHS]);
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const edge = deps.edge ?? DEFAULT_EDGE_LIMITS;
@@ -125,7 +127,13 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
 
   rejectEmptySegments(app);
+  // Liveness: the process serves. Readiness: it can also reach its store (a load balancer
+  // may keep sending traffic to a replica that is live but not ready — it serves from memory).
   app.get("/health", async () => ({ status: "ok" }));
+  app.get("/ready", async (_request, reply) => {
+    const ok = deps.storeReady ? await deps.storeReady() : true;
+    return reply.code(ok ? 200 : 503).send(ok ? { status: "ready" } : { status: "not ready", reason: "the store is unreachable" });
+  });
   const queryDeps = { gateway: deps.gateway, bodyLimit: deps.bodyLimit };
   endpointRoutes(app, deps.endpoints, deps.identity);
   secretRoutes(app, deps.secrets, deps.identity);

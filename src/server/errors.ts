@@ -5,7 +5,8 @@
  *   `{"error":{"message","type","param","code"}}`, which OpenAI clients parse.
  * Unknown errors become a 500 with no internals in the body; the log gets the detail.
  */
-import { ERROR_KINDS, GatewayError } from "../gateway/errors.js";
+import { ERROR_KINDS, errors, GatewayError } from "../gateway/errors.js";
+import { isStoreUnavailable } from "../store/errors.js";
 import type { JsonObject } from "../gateway/types.js";
 
 export type RouteFamily = "databricks" | "openai";
@@ -43,6 +44,7 @@ export function toGatewayError(err: unknown, bodyLimit: number): { error: Gatewa
   if (err instanceof SyntaxError || (e.statusCode === 400 && /JSON|proto/i.test(e.message ?? ""))) {
     return { error: new GatewayError(ERROR_KINDS.MALFORMED_REQUEST, "The request body is not valid JSON."), internal: false };
   }
+  if (isStoreUnavailable(err)) return { error: errors.storeUnavailable(), internal: false };
   if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
     return { error: new GatewayError(ERROR_KINDS.BAD_REQUEST, "Bad request.", { status: e.statusCode }), internal: false };
   }

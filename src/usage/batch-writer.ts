@@ -5,7 +5,8 @@
  *
  * Why nothing is lost, and when something can be:
  * - A failed write puts its batch back at the front and the flusher backs off (1 s, 2 s, …
- *   up to 30 s); the items stay in memory until the store takes them.
+ *   up to 5 s: a database that is back gets its backlog within seconds); the items stay
+ *   in memory until the store takes them.
  * - `close()` writes everything still buffered, retrying a failing store a few times.
  * - Memory is bounded by `maxBuffered` items. Only when the store has been failing long
  *   enough for that many to pile up are the oldest dropped — counted (`dropped`) and
@@ -32,7 +33,7 @@ export interface BatchWriterOptions<T> {
   onWriteError?(): void;
 }
 
-const MAX_BACKOFF_MS = 30_000;
+const MAX_BACKOFF_MS = 5_000;
 const CLOSE_ATTEMPTS = 5;
 /** At most one "store is failing" log line per this many ms. */
 const LOG_EVERY_MS = 10_000;

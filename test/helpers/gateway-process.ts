@@ -22,8 +22,8 @@ export function tempDir(prefix = "tessera-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Starts `tessera serve --port 0 …`; resolves once it prints its address. */
-export function startGateway(args: string[], env: NodeJS.ProcessEnv = {}): Promise<GatewayProcess> {
+/** Starts `tessera serve --port 0 …`; resolves once it prints its address (fails after `startMs`: a start on a loaded 2-core machine has been seen to take over 15 s). */
+export function startGateway(args: string[], env: NodeJS.ProcessEnv = {}, startMs = 30_000): Promise<GatewayProcess> {
   const child = spawn(process.execPath, [BIN, "serve", "--port", "0", ...args], {
     env: { PATH: process.env["PATH"], TESSERA_LOG_LEVEL: "info", TESSERA_SHUTDOWN_GRACE_MS: "1000", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -33,7 +33,11 @@ export function startGateway(args: string[], env: NodeJS.ProcessEnv = {}): Promi
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
   return new Promise((resolveStart, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${out}`)), 15_000);
+    const timer = setTimeout(() => {
+      // A gateway that did not start in time is stopped, not left running behind the test.
+      child.kill("SIGKILL");
+      reject(new Error(`gateway did not start in ${startMs} ms:\n${out}`));
+    }, startMs);
     const onData = () => {
       const m = /Tessera listening on (http:\/\/\S+)/.exec(out);
       if (!m) return;
