@@ -260,6 +260,10 @@ describe("web UI: serving endpoints", () => {
     const first = page.getByRole("group", { name: /^Served entity 1/ });
     const base = first.getByLabel("API base URL");
     await base.fill("not a url");
+    // A new destination needs the key given again (the stored one only goes where it went).
+    const key = first.getByRole("group", { name: /API key/ });
+    await key.getByLabel("Plaintext (write-only)").check();
+    await key.getByLabel("Value", { exact: true }).fill("sk-typed-again-for-the-new-url");
     await page.getByRole("button", { name: "Save configuration" }).click();
     await base.and(page.locator('[aria-invalid="true"]')).waitFor();
     const describedBy = (await base.getAttribute("aria-describedby")) ?? "";
