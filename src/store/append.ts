@@ -28,7 +28,10 @@ const statements = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3
 function insertSql(table: string, columns: readonly string[], tuples: number, numbered: boolean): string {
   let n = 0;
   const tuple = () => `(${columns.map(() => (numbered ? `$${++n}` : "?")).join(", ")})`;
-  return `insert into "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) values ${Array.from({ length: tuples }, tuple).join(", ")}`;
+  const text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) values ${Array.from({ length: tuples }, tuple).join(", ")}`;
+  // PostgreSQL: a batch sent again after a lost COMMIT answer skips the rows it already
+  // wrote (unique request ids, postgres/migrations.ts). SQLite writes in-process: no resend.
+  return numbered ? `${text} on conflict do nothing` : text;
 }
 
 function valuesOf(row: object, columns: readonly string[]): unknown[] {

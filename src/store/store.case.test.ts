@@ -52,7 +52,7 @@ function both<T>(parallel: boolean, x: () => Promise<T>, y: () => Promise<T>): P
  * SQLite: two connections of one process cannot both hold write transactions (the
  * synchronous driver would wait on itself); replicas on one file are separate processes.
  */
-export function storeCases(open: () => Promise<Store>, o: { parallelWriters: boolean }): void {
+export function storeCases(open: () => Promise<Store>, o: { parallelWriters: boolean; resentAppends: boolean }): void {
   let a: Store;
   let b: Store;
   before(async () => {
@@ -276,6 +276,18 @@ export function storeCases(open: () => Promise<Store>, o: { parallelWriters: boo
     assert.equal(out.length, 450);
     for (let i = 1; i < out.length; i++) assert.ok((out[i - 1]?.request_time ?? 0) <= (out[i]?.request_time ?? 0));
     assert.equal(out[0]?.request, '{"q":1}');
+  });
+
+  // Skipped where `resentAppends` is false (SQLite): its writes run in-process and either
+  // commit or throw, so the writer never sends a committed batch again.
+  it("an append sent again (its COMMIT answer lost) writes each row once", { skip: !o.resentAppends && "SQLite never resends a committed batch" }, async () => {
+    const cols = ["time", "endpoint_name", "endpoint_id", "served_entity", "requester", "requester_kind", "client_request_id", "request_id", "status_code", "error_code", "latency_ms", "input_tokens", "output_tokens", "cached_tokens", "reasoning_tokens", "estimated", "streamed", "rate_limited", "usage_context"];
+    const row = (i: number) => ({ time: 1, endpoint_name: "resend", endpoint_id: "e", served_entity: null, requester: "u", requester_kind: "user", client_request_id: null, request_id: `resend-${i}`, status_code: 200, error_code: null, latency_ms: 1, input_tokens: 1, output_tokens: 1, cached_tokens: 0, reasoning_tokens: 0, estimated: 0, streamed: 0, rate_limited: 0, usage_context: null });
+    await a.append([{ table: "usage_records", columns: cols, rows: [row(0), row(1)] }]);
+    // The resend carries the two rows again plus one that arrived meanwhile.
+    await b.append([{ table: "usage_records", columns: cols, rows: [row(0), row(1), row(2)] }]);
+    const n = await a.db.selectFrom("usage_records").select((e) => e.fn.countAll<number>().as("n")).where("endpoint_name", "=", "resend").executeTakeFirstOrThrow();
+    assert.equal(Number(n.n), 3);
   });
 
   it("runs start-up work of two replicas one after the other under the store-wide lock", async () => {

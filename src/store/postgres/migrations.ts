@@ -156,7 +156,21 @@ const initial: Migration = {
   },
 };
 
-const migrations: Record<string, Migration> = { "0001_initial": initial };
+/**
+ * Usage and inference rows are appended idempotently: a batch whose COMMIT reached the
+ * server but whose answer was lost with the connection is sent again by the writer, and
+ * must not count twice. Each row carries its request's id, unique per recorded request,
+ * so a unique index on it turns the resend into `on conflict do nothing` (../append.ts).
+ */
+const idempotentAppends: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.createIndex("usage_records_request_unique").unique().on("usage_records").column("request_id").execute();
+    await db.schema.createIndex("inference_payloads_request_unique").unique().on("inference_payloads").column("databricks_request_id").execute();
+    await db.schema.dropIndex("inference_payloads_request").execute();
+  },
+};
+
+const migrations: Record<string, Migration> = { "0001_initial": initial, "0002_idempotent_appends": idempotentAppends };
 
 export const postgresMigrations: MigrationProvider = {
   async getMigrations() {
