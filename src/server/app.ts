@@ -13,7 +13,7 @@ import { errors } from "../gateway/errors.js";
 import type { Gateway } from "../gateway/pipeline.js";
 import type { SecretService } from "../secrets/index.js";
 import { toGatewayError } from "./errors.js";
-import { rejectEmptySegments, routePath } from "./paths.js";
+import { emptySegmentError, pathOf, routePath } from "./paths.js";
 import { edgeErrorBody, frameworkError } from "./client-errors.js";
 import { createConnectionGuard } from "./connections.js";
 import { checkJsonLimits } from "./json-limits.js";
@@ -102,15 +102,35 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   guard.attach(app.server);
   app.decorateRequest("principal", undefined);
+  // One onRequest step for every route (each Fastify hook costs a turn of its hook runner):
+  // the connection's caps and Host, then the caller, then the empty-segment rule. A known
+  // token is resolved synchronously, so most requests go on without a promise.
   app.addHook("onRequest", (request, reply, done) => {
-    guard.onRequest(request, reply);
-    done();
-  });
-  app.addHook("onRequest", async (request) => {
-    const path = routePath(request.url);
-    if (PUBLIC_PATHS.has(path) || request.method === "OPTIONS") return;
-    if ((request.method === "GET" || request.method === "HEAD") && isUiPath(path)) return;
-    request.principal = await deps.identity.authenticate(request.headers.authorization);
+    const path = pathOf(request.url);
+    const after = () => {
+      request.principal = principal;
+      done(emptySegmentError(request.method, path));
+    };
+    let principal: Principal | undefined;
+    let pending: Promise<Principal> | undefined;
+    try {
+      guard.onRequest(request, reply);
+      const route = routePath(path);
+      const isPublic = PUBLIC_PATHS.has(route) || request.method === "OPTIONS" || ((request.method === "GET" || request.method === "HEAD") && isUiPath(route));
+      if (!isPublic) {
+        const found = deps.identity.authenticate(request.headers.authorization);
+        if (found instanceof Promise) pending = found;
+        else principal = found;
+      }
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    if (pending === undefined) return after();
+    pending.then((p) => {
+      principal = p;
+      after();
+    }, done);
   });
 
   app.setErrorHandler((err, request, reply) => {
@@ -126,7 +146,6 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     void reply.code(404).send(edgeErrorBody(request.url, error, request.id));
   });
 
-  rejectEmptySegments(app);
   // Liveness: the process serves. Readiness: it can also reach its store (a load balancer
   // may keep sending traffic to a replica that is live but not ready — it serves from memory).
   app.get("/health", async () => ({ status: "ok" }));

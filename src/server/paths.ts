@@ -4,18 +4,20 @@
  * endpoint named `''`; an empty segment inside a path (`/serving-endpoints//invocations`)
  * names nothing either, and is answered as the unknown path it is, before any lookup.
  */
-import type { FastifyInstance } from "fastify";
-import { errors } from "../gateway/errors.js";
+import { errors, type GatewayError } from "../gateway/errors.js";
 
-export function rejectEmptySegments(app: FastifyInstance): void {
-  app.addHook("onRequest", async (request) => {
-    const path = request.url.split("?", 1)[0] as string;
-    if (path.includes("//")) throw errors.notFound(`No route for ${request.method} ${path}.`);
-  });
+/** The 404 of a path with an empty segment inside it, or undefined for a path without one. */
+export function emptySegmentError(method: string, path: string): GatewayError | undefined {
+  return path.includes("//") ? errors.notFound(`No route for ${method} ${path}.`) : undefined;
 }
 
-/** The path of a URL as the router matches it: no query, no trailing slash (`/health/` is `/health`; `/` stays `/`). */
-export function routePath(url: string): string {
-  const path = url.split("?", 1)[0] as string;
+/** The path of a URL: everything before its query. */
+export function pathOf(url: string): string {
+  const q = url.indexOf("?");
+  return q < 0 ? url : url.slice(0, q);
+}
+
+/** A path as the router matches it: no trailing slash (`/health/` is `/health`; `/` stays `/`). */
+export function routePath(path: string): string {
   return path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
 }

@@ -4,7 +4,7 @@
  */
 import { Agent, errors as undiciErrors, request, type Dispatcher } from "undici";
 import { ERROR_KINDS, GatewayError, kindForStatus } from "../../gateway/errors.js";
-import { readBounded, responseLimits, setResponseLimits, totalDeadline, upstreamDefaults, type UpstreamLimits } from "./limits.js";
+import { armTotalDeadline, headersDeadline, readBounded, responseLimits, upstreamDefaults, type UpstreamLimits } from "./limits.js";
 import { tlsHint } from "./network.js";
 
 /**
@@ -23,7 +23,8 @@ function agentFor(connectMs: number): Agent {
   return a;
 }
 
-export type UpstreamResponse = Dispatcher.ResponseData;
+/** undici's response, with the limits it was requested with (for the readers of its body). */
+export type UpstreamResponse = Dispatcher.ResponseData & { limits?: UpstreamLimits };
 
 /** Replaces every credential value in a text with a marker; credentials shorter than 4 chars are left alone. */
 export function scrub(text: string, secrets: readonly string[]): string {
@@ -79,26 +80,25 @@ export async function sendUpstream(
   opts: Omit<PostOptions, "body"> & { method: "GET" | "POST"; body?: string | Uint8Array },
 ): Promise<UpstreamResponse> {
   const limits = opts.limits ?? upstreamDefaults();
-  const deadline = totalDeadline(opts.signal, limits.totalMs, opts.provider);
+  const startedAt = Date.now();
   let res: UpstreamResponse;
   try {
     res = await request(opts.url, {
       method: opts.method,
       headers: opts.headers,
       body: opts.body ?? null,
-      signal: deadline.signal,
-      headersTimeout: limits.firstByteMs,
+      // The caller's signal as it is: the total deadline needs no signal of its own (limits.ts).
+      signal: opts.signal,
+      headersTimeout: headersDeadline(limits),
       bodyTimeout: limits.idleMs,
       // An entity's own dispatcher (proxy, TLS) keeps its connect timeout; the rest is per call.
       dispatcher: opts.dispatcher ?? agentFor(limits.connectMs),
     });
   } catch (err) {
-    deadline.clear();
     throw transportError(err, opts.provider, opts.signal);
   }
-  // The deadline runs until the body is done with, however it ends (read, cut, or let go).
-  res.body.once("close", deadline.clear);
-  setResponseLimits(res.body, limits);
+  armTotalDeadline(res.body, limits.totalMs - (Date.now() - startedAt), limits.totalMs, opts.provider);
+  res.limits = limits;
   if (res.statusCode >= 400) throw await upstreamHttpError(res, opts.provider, opts.secrets, opts.errors);
   return res;
 }
@@ -187,7 +187,7 @@ export function upstreamError(provider: string, reply: UpstreamErrorReply, reade
 export async function readJsonValue(res: UpstreamResponse, provider: string): Promise<unknown> {
   let buf: Buffer;
   try {
-    buf = await readBounded(res.body, res.headers, responseLimits(res.body).maxResponseBytes, provider);
+    buf = await readBounded(res.body, res.headers, responseLimits(res).maxResponseBytes, provider);
   } catch (err) {
     // A transport failure (idle timeout, reset) is mapped; a deadline or a bound is already a
     // GatewayError, and the caller's abort goes on as it is (it is recorded as the client's).

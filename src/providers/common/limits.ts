@@ -80,16 +80,9 @@ export function upstreamDefaults(): UpstreamLimits {
   return defaults;
 }
 
-/** The limits each upstream response was requested with, for the readers of its body. */
-const ofResponse = new WeakMap<object, UpstreamLimits>();
-
-export function setResponseLimits(body: object, limits: UpstreamLimits): void {
-  ofResponse.set(body, limits);
-}
-
-/** The limits a response body was requested with (the defaults for one made elsewhere, e.g. in a test). */
-export function responseLimits(body: object): UpstreamLimits {
-  return ofResponse.get(body) ?? defaults;
+/** The limits a response was requested with (the defaults for one made elsewhere, e.g. in a test). */
+export function responseLimits(res: { limits?: UpstreamLimits | undefined }): UpstreamLimits {
+  return res.limits ?? defaults;
 }
 
 export function tooLarge(provider: string, what: string, limit: number): GatewayError {
@@ -97,25 +90,22 @@ export function tooLarge(provider: string, what: string, limit: number): Gateway
 }
 
 /**
- * The total deadline of one call as a signal: aborted when `outer` is, or when `ms` have
- * passed — then with a `GatewayError` (504) as its reason, which undici hands on as the
- * error of the request or of the body being read, so every reader reports it as it is.
- * `clear()` must be called once the call is over (the body ended or was let go).
+ * The total deadline of one call, in two parts so that a call costs one timer and no
+ * signal of its own (this runs on every upstream call): until the response headers, the
+ * first-byte deadline is cut to the total (`headersTimeout`, see `headersDeadline`); from
+ * the headers on, `armTotalDeadline` destroys the body with a 504 `GatewayError` when the
+ * rest of the total has passed, which every reader of the body reports as it is. The
+ * timer is cleared when the body closes, however it ends (read, cut, or let go). So the
+ * whole call takes at most the connect deadline plus the total.
  */
-export function totalDeadline(outer: AbortSignal, ms: number, provider: string): { signal: AbortSignal; clear(): void } {
-  const ctl = new AbortController();
-  const onOuter = () => ctl.abort(outer.reason);
-  if (outer.aborted) onOuter();
-  else outer.addEventListener("abort", onOuter, { once: true });
-  const timer = setTimeout(() => ctl.abort(new GatewayError(ERROR_KINDS.UPSTREAM_TIMEOUT, `${provider} did not finish within ${ms} ms.`)), ms);
+export function headersDeadline(limits: UpstreamLimits): number {
+  return limits.firstByteMs < limits.totalMs ? limits.firstByteMs : limits.totalMs;
+}
+
+export function armTotalDeadline(body: Readable, leftMs: number, totalMs: number, provider: string): void {
+  const timer = setTimeout(() => body.destroy(new GatewayError(ERROR_KINDS.UPSTREAM_TIMEOUT, `${provider} did not finish within ${totalMs} ms.`)), leftMs > 1 ? leftMs : 1);
   timer.unref();
-  return {
-    signal: ctl.signal,
-    clear() {
-      clearTimeout(timer);
-      outer.removeEventListener("abort", onOuter);
-    },
-  };
+  body.once("close", () => clearTimeout(timer));
 }
 
 /**
@@ -150,24 +140,38 @@ export class EventSizeGuard {
 
 /**
  * Reads a whole (non-streamed) body, at most `max` bytes: a `content-length` over it is
- * refused before reading, and a body without one is cut as soon as it passes it.
+ * refused before reading, and a body without one is cut as soon as it passes it. Read
+ * through the stream's events rather than `for await` (an async iterator and its
+ * end-of-stream listeners per answer, on the hot path).
  */
-export async function readBounded(body: Readable, headers: Readonly<Record<string, string | string[] | undefined>>, max: number, provider: string): Promise<Buffer> {
+export function readBounded(body: Readable, headers: Readonly<Record<string, string | string[] | undefined>>, max: number, provider: string): Promise<Buffer> {
   const declared = Number(headers["content-length"]);
   if (Number.isFinite(declared) && declared > max) {
     body.destroy();
-    throw tooLarge(provider, "an answer", max);
+    return Promise.reject(tooLarge(provider, "an answer", max));
   }
-  const parts: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    const buf = chunk as Buffer;
-    total += buf.length;
-    if (total > max) {
-      body.destroy();
-      throw tooLarge(provider, "an answer", max);
-    }
-    parts.push(buf);
-  }
-  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, total);
+  return new Promise<Buffer>((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let total = 0;
+    let settled = false;
+    body.on("data", (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > max) {
+        body.destroy(tooLarge(provider, "an answer", max));
+        return;
+      }
+      parts.push(chunk);
+    });
+    body.once("end", () => {
+      settled = true;
+      resolve(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, total));
+    });
+    body.once("error", (err) => {
+      settled = true;
+      reject(err);
+    });
+    body.once("close", () => {
+      if (!settled) reject(new GatewayError(ERROR_KINDS.UPSTREAM_UNAVAILABLE, `The connection to ${provider} closed before its answer was complete.`));
+    });
+  });
 }

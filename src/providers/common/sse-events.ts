@@ -23,7 +23,7 @@ export interface SseMessage {
 /** The SSE messages of a body, in order, as they arrive. */
 export async function* sseMessages(res: UpstreamResponse, provider: string, signal: AbortSignal): AsyncGenerator<SseMessage, void, undefined> {
   const pending: SseMessage[] = [];
-  const size = new EventSizeGuard(responseLimits(res.body).maxEventBytes);
+  const size = new EventSizeGuard(responseLimits(res).maxEventBytes);
   const parser = createParser({
     onEvent(m: EventSourceMessage) {
       size.event();

@@ -96,7 +96,7 @@ class ChunkReader<T> implements AsyncIterableIterator<T, undefined> {
     private readonly opts: SseOptions,
   ) {
     this.body = res.body;
-    const limits = responseLimits(res.body);
+    const limits = responseLimits(res);
     this.size = new EventSizeGuard(limits.maxEventBytes);
     this.idleMs = limits.idleMs;
     this.parser = createParser({ onEvent: (e) => this.onEvent(e) });
