@@ -15,7 +15,7 @@ import { createGuardrails } from "./guardrails/index.js";
 import { createRateLimiter, createRedisBreakerSync, DEFAULT_REDIS_PREFIX, type RedisBreakerSync } from "./limits/index.js";
 import { configureUpstreamLimits } from "./providers/common/limits.js";
 import type { CallContext } from "./providers/provider.js";
-import { createUsageService } from "./usage/index.js";
+import { createUsageService, DEFAULT_SPILL_MAX_BYTES } from "./usage/index.js";
 import { loadBootstrapFile } from "./config/bootstrap-file.js";
 import { EndpointService } from "./gateway/endpoint-service.js";
 import { GatewayError } from "./gateway/errors.js";
@@ -115,6 +115,12 @@ async function masterKeyFor(store: Store, dataDir: string, env: NodeJS.ProcessEn
   return { key: loadMasterKey(dataDir, env, !sealed).key, sealedBy };
 }
 
+/** `TESSERA_USAGE_SPILL_MAX_BYTES` (default 256 MiB; 0: no spill file, records wait in memory only). */
+function spillMaxBytesOf(env: NodeJS.ProcessEnv): number {
+  const v = Number(env["TESSERA_USAGE_SPILL_MAX_BYTES"] ?? DEFAULT_SPILL_MAX_BYTES);
+  return Number.isFinite(v) && v >= 0 ? Math.floor(v) : DEFAULT_SPILL_MAX_BYTES;
+}
+
 function graceMs(env: NodeJS.ProcessEnv): number {
   const v = Number(env["TESSERA_SHUTDOWN_GRACE_MS"] ?? 10_000);
   return Number.isFinite(v) && v >= 0 ? v : 10_000;
@@ -185,7 +191,8 @@ export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
     const router = new TrafficRouter(breakerSync ? { sync: breakerSync } : {});
     breakerSync?.attach(remoteBreakerApplier(live, router));
     const sync = breakerSync;
-    const usage = createUsageService({ db, log });
+    // Usage and inference rows the store cannot take wait in a spill file in the (local) data dir.
+    const usage = createUsageService({ db, log, spill: { dir: join(dataDir, "usage-spill"), maxBytes: spillMaxBytesOf(env) } });
     // Changes made through other replicas: pushed (PostgreSQL LISTEN), and a periodic full compare behind that.
     const resync = () =>
       Promise.all([endpoints.resync(), identity.refresh()]).catch((err: unknown) =>
