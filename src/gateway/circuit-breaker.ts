@@ -72,6 +72,11 @@ export class CircuitBreaker {
     }
   }
 
+  /** How long a half-open trial may take before it is presumed lost (and another may go). */
+  trialTimeoutMs(): number {
+    return this.cooldown(0);
+  }
+
   /** Closes the breaker; true when that changed anything (it was open, half-open, or counting failures). */
   succeeded(): boolean {
     if (this.state === "closed" && this.failures === 0) return false;

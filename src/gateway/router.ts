@@ -22,7 +22,10 @@
  * or closes here is announced to the others, which open or close theirs (`applyRemote`);
  * failures are also counted fleet-wide, and the breaker opens once the fleet's count
  * reaches the threshold. The sync is told things off the success path only — on a failure,
- * or on the first success after failures — and never awaited by a request.
+ * or on the first success after failures — and never awaited by a request, except by the
+ * one that would be this replica's half-open trial: it first claims the fleet's single trial
+ * (`claimTrial`, one Redis round trip), so that after a cool-down one replica probes the
+ * upstream and the others keep skipping it until that trial's outcome is announced.
  *
  * Streams: `call` resolves a stream only after the upstream answered 2xx, so a stream that
  * fails to open falls back like any other request. Failures after that happen while the
@@ -32,7 +35,7 @@
 import type { CallContext } from "../providers/provider.js";
 import { backoffDelay, parseRetryAfter, sleep, type BackoffOptions } from "./backoff.js";
 import type { BreakerSync, RemoteBreakerChange, RemoteBreakers } from "./breaker-sync.js";
-import { Breakers, DEFAULT_BREAKER, type BreakerOptions, type BreakerState } from "./circuit-breaker.js";
+import { Breakers, DEFAULT_BREAKER, type BreakerOptions, type BreakerState, type CircuitBreaker } from "./circuit-breaker.js";
 import { GatewayError } from "./errors.js";
 import { isRetryable, isRetryableOnSameEntity } from "./fallback.js";
 import { pickEntity, type LiveEndpoint, type LiveEntity } from "./live-endpoints.js";
@@ -134,7 +137,9 @@ export class TrafficRouter implements Router, RemoteBreakers {
       const entity = i < 0 ? pick : (list[i] as LiveEntity);
       if (i >= 0 && entity === pick) continue;
       const breaker = this.breakers.peek(entity);
-      if (breaker && !breaker.tryAcquire(this.now())) {
+      const admitted = breaker ? this.admit(endpoint, entity, breaker) : true;
+      // Awaited only when it is a promise: a closed breaker costs no extra tick.
+      if (admitted === false || (admitted !== true && !(await admitted))) {
         this.onEvent?.({ type: "skipped", endpoint, entity });
         continue;
       }
@@ -163,6 +168,29 @@ export class TrafficRouter implements Router, RemoteBreakers {
     throw lastError;
   }
 
+  /**
+   * May a request go to this entity whose breaker exists? Synchronous (a resolved value)
+   * unless this request would be the half-open trial and a sync can hand out the fleet's
+   * single trial: then the sync decides (granted; held by another replica — the breaker
+   * stays half-open here with its trial "in flight" until the outcome is announced; or
+   * still open fleet-wide — opened here for what is left).
+   */
+  private admit(endpoint: LiveEndpoint, entity: LiveEntity, breaker: CircuitBreaker): boolean | Promise<boolean> {
+    const now = this.now();
+    const before = breaker.stateAt(now);
+    if (!breaker.tryAcquire(now)) return false;
+    const sync = this.sync;
+    if (before === "closed" || !sync?.claimTrial) return true;
+    return sync.claimTrial({ endpoint: endpoint.name, entity: entity.name }, breaker.trialTimeoutMs()).then(
+      (claim) => {
+        if (claim.granted) return true;
+        if (claim.openForMs > 0) breaker.forceOpen(this.now(), claim.openForMs);
+        return false;
+      },
+      () => true,
+    );
+  }
+
   /** The one retry of the only entity that could be tried, or its error when a retry would not help. */
   private async retrySame<T>(endpoint: LiveEndpoint, entity: LiveEntity, error: unknown, call: EntityCall<T>, ctx: CallContext): Promise<{ entity: LiveEntity; value: T }> {
     if (!this.retry.sameEntity || !isRetryableOnSameEntity(error)) throw error;
@@ -179,7 +207,9 @@ export class TrafficRouter implements Router, RemoteBreakers {
   /** Tells the entity's breaker how an attempt failed (off the success path). */
   private noteFailure(endpoint: LiveEndpoint, entity: LiveEntity, err: unknown, ctx: CallContext): void {
     if (ctx.signal.aborted || !(err instanceof GatewayError)) {
-      this.breakers.peek(entity)?.released();
+      const breaker = this.breakers.peek(entity);
+      if (breaker?.stateAt(this.now()) === "half-open") this.sync?.releaseTrial?.({ endpoint: endpoint.name, entity: entity.name });
+      breaker?.released();
       return;
     }
     if (!isRetryable(err)) {

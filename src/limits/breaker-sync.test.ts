@@ -195,6 +195,49 @@ describe("circuit breakers: Redis specifics, and without sharing", () => {
     assert.deepEqual(c.calls, ["good"]);
   });
 
+  it("after the cool-down one replica of three sends the half-open trial; the others fall back until its outcome is announced", async () => {
+    const trialPrefix = `${own}trial:`;
+    const syncs = await Promise.all([0, 1, 2].map(() => createRedisBreakerSync({ redisUrl: TEST_REDIS_URL, log, prefix: trialPrefix })));
+    made.push(...syncs);
+    const [a, b, c] = syncs.map((s) => replica(s)) as [Replica, Replica, Replica];
+    const all = [a, b, c];
+    const badCalls = () => all.reduce((n, r) => n + r.calls.filter((x) => x === "bad").length, 0);
+    for (let i = 0; i < BREAKER.threshold; i++) await a.send();
+    await until(() => all.every((r) => r.router.breakerState(r.bad) === "open"));
+    const before = badCalls();
+    // Cool-down over, upstream still failing: three requests on each replica at once.
+    await sleep(BREAKER.cooldownMs + 30);
+    const answers = await Promise.all(all.flatMap((r) => [r.send(), r.send(), r.send()]));
+    assert.ok(answers.every((x) => x === "good"), "every request was served (by the fallback)");
+    assert.equal(badCalls() - before, 1, "one trial for the fleet, not one per replica");
+    // The failed trial reopened the breaker (longer) everywhere.
+    await until(() => all.every((r) => r.router.breakerState(r.bad) === "open"));
+    // Next cool-down (doubled on the replica that trialled, ≤ 2 × 400 ms): the upstream is back.
+    for (const r of all) r.failing.on = false;
+    await sleep(2 * BREAKER.cooldownMs + 50);
+    const mid = badCalls();
+    await Promise.all(all.flatMap((r) => [r.send(), r.send()]));
+    assert.equal(badCalls() - mid, 1, "again one trial");
+    await until(() => all.every((r) => r.router.breakerState(r.bad) === "closed"));
+    await Promise.all(all.map((r) => r.send()));
+    assert.equal(badCalls() - mid, 4, "closed everywhere: each replica calls bad again");
+  });
+
+  it("a trial lease that was never reported back expires: another replica may then trial", async () => {
+    const p2 = `${own}lease:`;
+    const s1 = await createRedisBreakerSync({ redisUrl: TEST_REDIS_URL, log, prefix: p2 });
+    const s2 = await createRedisBreakerSync({ redisUrl: TEST_REDIS_URL, log, prefix: p2 });
+    made.push(s1, s2);
+    const t = { endpoint: "ep", entity: "e" };
+    assert.deepEqual(await s1.claimTrial(t, 150), { granted: true });
+    assert.deepEqual(await s2.claimTrial(t, 150), { granted: false, openForMs: 0 }, "held by s1");
+    await sleep(200);
+    assert.deepEqual(await s2.claimTrial(t, 150), { granted: true }, "s1's lease ran out");
+    s2.releaseTrial(t);
+    await sleep(30);
+    assert.deepEqual(await s1.claimTrial(t, 150), { granted: true }, "s2 released its lease");
+  });
+
   it("without sharing, each replica learns the failing upstream itself", async () => {
     const a = replica(undefined);
     const b = replica(undefined);
@@ -216,5 +259,6 @@ describe("circuit breakers: Redis specifics, and without sharing", () => {
     assert.ok(Date.now() - t1 < 500, "requests do not wait on Redis");
     assert.equal(a.router.breakerState(a.bad), "open");
     assert.equal(await down.failed({ endpoint: "x", entity: "y" }, 1_000), undefined);
+    assert.deepEqual(await down.claimTrial({ endpoint: "x", entity: "y" }, 1_000), { granted: true }, "no Redis: each replica trials on its own");
   });
 });

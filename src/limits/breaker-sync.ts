@@ -14,7 +14,16 @@
  *   breaker's "N in a row": failures on one replica and successes on another within the
  *   same window may still add up.
  *
- * Nothing here is awaited by a request. Redis down: every command fails fast (no offline
+ * - One half-open trial for the fleet: when a replica's cool-down has passed, the request
+ *   that would be its trial first runs CLAIM (below): refused while the open key still
+ *   lives (the replica opens for what is left), refused while another replica holds the
+ *   lease `<prefix>cb:trial:<endpoint>/<entity>` (SET NX PX = the trial's time-out, after
+ *   which a trial that never reported back counts as lost), else granted. The outcome is
+ *   the trial's close or open announcement, which also deletes the lease; a trial cut
+ *   short by its client deletes the lease if it is still this replica's.
+ *
+ * Nothing else here is awaited by a request (the claim is one round trip, bounded by the
+ * command time-out, and taken only by the request that would be a trial). Redis down: every command fails fast (no offline
  * queue, `TESSERA_REDIS_TIMEOUT_MS`), is logged at most every 30 s, and each replica keeps
  * its local breakers — requests are never failed for it.
  */
@@ -22,7 +31,7 @@ import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { z } from "zod";
-import type { BreakerSync, BreakerTarget, RemoteBreakerApplier } from "../gateway/breaker-sync.js";
+import type { BreakerSync, BreakerTarget, RemoteBreakerApplier, TrialClaim } from "../gateway/breaker-sync.js";
 import { checkRedisUrl, closeRedis, connectRedis, CONNECT_WAIT_MS, readyWithin, where } from "./redis-connection.js";
 
 export interface RedisBreakerSyncOptions {
@@ -36,6 +45,8 @@ export interface RedisBreakerSyncOptions {
 export interface RedisBreakerSync extends BreakerSync {
   /** Where changes heard from other replicas go; catches up on the opens stored now. */
   attach(apply: RemoteBreakerApplier): void;
+  claimTrial(t: BreakerTarget, leaseMs: number): Promise<TrialClaim>;
+  releaseTrial(t: BreakerTarget): void;
   close(): Promise<void>;
 }
 
@@ -51,6 +62,16 @@ type BreakerMessage = z.infer<typeof BreakerMessage>;
 
 // KEYS[1]: the count. ARGV[1]: the window (ms). The window starts with the first failure.
 const COUNT = `local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n`;
+
+// KEYS[1]: the open key, KEYS[2]: the trial lease. ARGV[1]: this replica, ARGV[2]: the lease (ms).
+// → {"open", ms left} | {"held", 0} | {"granted", 0}
+const CLAIM = `local left = redis.call('PTTL', KEYS[1])
+if left > 0 then return {'open', left} end
+if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'granted', 0} end
+return {'held', 0}`;
+// KEYS[1]: the trial lease, ARGV[1]: this replica. Deletes the lease only if it is ours.
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const ClaimReply = z.tuple([z.enum(["open", "held", "granted"]), z.number().int()]);
 
 const WARN_EVERY_MS = 30_000;
 
@@ -75,6 +96,7 @@ export async function createRedisBreakerSync(o: RedisBreakerSyncOptions): Promis
   const channel = `${o.prefix}cb`;
   const openKey = (t: BreakerTarget) => `${o.prefix}cb:open:${keyOf(t)}`;
   const failKey = (t: BreakerTarget) => `${o.prefix}cb:fail:${keyOf(t)}`;
+  const trialKey = (t: BreakerTarget) => `${o.prefix}cb:trial:${keyOf(t)}`;
   const cmd: Redis = connectRedis(o.redisUrl, env, o.log, "circuit-breaker");
   const sub: Redis = connectRedis(o.redisUrl, env, o.log, "circuit-breaker subscription", true);
   let apply: RemoteBreakerApplier | undefined;
@@ -139,13 +161,13 @@ export async function createRedisBreakerSync(o: RedisBreakerSyncOptions): Promis
       cmd
         .multi()
         .set(openKey(t), self, "PX", ms)
-        .del(failKey(t))
+        .del(failKey(t), trialKey(t))
         .exec()
         .then(() => publish({ op: "open", endpoint: t.endpoint, entity: t.entity, ms }))
         .catch((err: unknown) => warn(err, "announcing an open breaker"));
     },
     closed(t, wasOpen) {
-      const done = wasOpen ? cmd.del(openKey(t), failKey(t)).then(() => publish({ op: "close", endpoint: t.endpoint, entity: t.entity })) : cmd.del(failKey(t));
+      const done = wasOpen ? cmd.del(openKey(t), failKey(t), trialKey(t)).then(() => publish({ op: "close", endpoint: t.endpoint, entity: t.entity })) : cmd.del(failKey(t));
       done.catch((err: unknown) => warn(err, "announcing a closed breaker"));
     },
     async failed(t, windowMs) {
@@ -156,6 +178,21 @@ export async function createRedisBreakerSync(o: RedisBreakerSyncOptions): Promis
         warn(err, "counting a failure");
         return undefined;
       }
+    },
+    async claimTrial(t, leaseMs) {
+      try {
+        const reply = ClaimReply.safeParse(await cmd.eval(CLAIM, 2, openKey(t), trialKey(t), self, Math.max(1, Math.round(leaseMs))));
+        if (!reply.success) return { granted: true };
+        const [status, left] = reply.data;
+        if (status === "granted") return { granted: true };
+        return { granted: false, openForMs: status === "open" ? left : 0 };
+      } catch (err) {
+        warn(err, "claiming the half-open trial");
+        return { granted: true };
+      }
+    },
+    releaseTrial(t) {
+      cmd.eval(RELEASE, 1, trialKey(t), self).catch((err: unknown) => warn(err, "releasing the half-open trial"));
     },
     async close() {
       closed = true;
