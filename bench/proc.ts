@@ -24,6 +24,12 @@ export interface Child {
 
 const live = new Set<ChildProcess>();
 const tempDirs: string[] = [];
+const cleanups: (() => void)[] = [];
+
+/** A synchronous step for `killAll` (after the children are gone), e.g. dropping a database schema. */
+export function onCleanup(fn: () => void): void {
+  cleanups.push(fn);
+}
 
 export function rememberTempDir(dir: string): void {
   tempDirs.push(dir);
@@ -36,6 +42,7 @@ export function killAll(): void {
   }
   live.clear();
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const fn of cleanups.splice(0)) fn();
 }
 
 export function installCleanup(): void {

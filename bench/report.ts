@@ -3,6 +3,7 @@
 import type { CellResult, OpenStreamsResult, TtfbResult } from "./measure.js";
 import type { Cost, ProfileResult } from "./profile.js";
 import type { SystemKey } from "./systems.js";
+import { postgresSection } from "./report-pg.js";
 
 export type CellKey = "plain-16" | "plain-64" | "stream-16" | "stream-64";
 
@@ -23,6 +24,8 @@ export interface Report {
     streams: ({ system: SystemKey; idleRssMiB: number | null; peakRssMiB: number | null } & OpenStreamsResult)[];
   };
   profile?: ProfileResult[];
+  /** Present when run with --database-url: the governed-pg system's database (password hidden), its schema, its usage rows at the end. */
+  postgres?: { database: string; schema: string; usageRows: number | null };
   errors: string[];
   wallSec: number;
 }
@@ -32,25 +35,31 @@ const LABEL: Record<SystemKey, string> = {
   bare: "bare proxy",
   tessera: "Tessera",
   governed: "Tessera governed",
+  "governed-pg": "Tessera governed on PostgreSQL",
   portkey: "Portkey",
 };
 const SYSTEMS: SystemKey[] = ["upstream", "bare", "tessera", "governed", "portkey"];
-const CELL_LABEL: Record<CellKey, string> = {
+const SYSTEMS_PG: SystemKey[] = ["upstream", "bare", "tessera", "governed", "governed-pg", "portkey"];
+/** The systems of this report: governed-pg only when it ran (the output is otherwise as before). */
+function systemsOf(r: Report): SystemKey[] {
+  return r.postgres === undefined ? SYSTEMS : SYSTEMS_PG;
+}
+export const CELL_LABEL: Record<CellKey, string> = {
   "plain-16": "non-streaming, 16 connections",
   "plain-64": "non-streaming, 64 connections",
   "stream-16": "streaming (20 chunks), 16 connections",
   "stream-64": "streaming (20 chunks), 64 connections",
 };
-const CELLS = Object.keys(CELL_LABEL) as CellKey[];
+export const CELLS = Object.keys(CELL_LABEL) as CellKey[];
 const DASH = "—";
 
-function num(v: number | null | undefined, digits?: number): string {
+export function num(v: number | null | undefined, digits?: number): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return DASH;
   const d = digits ?? (Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2);
   return v.toFixed(d);
 }
 
-function table(head: string[], rows: string[][]): string {
+export function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(" | ")} |`;
   const rule = `| ${widths.map((w, i) => (i === 0 ? "-".repeat(w) : `${"-".repeat(Math.max(1, w - 1))}:`)).join(" | ")} |`;
@@ -64,26 +73,26 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? (s[m] ?? Number.NaN) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
 }
 
-interface Spread {
+export interface Spread {
   values: number[];
   median: number;
   min: number;
   max: number;
 }
 
-function spread(values: number[]): Spread {
+export function spread(values: number[]): Spread {
   const v = values.filter(Number.isFinite);
   return { values: v, median: median(v), min: Math.min(...v), max: Math.max(...v) };
 }
 
-function fmtSpread(s: Spread, digits = 2, unit = ""): string {
+export function fmtSpread(s: Spread, digits = 2, unit = ""): string {
   if (s.values.length === 0) return DASH;
   if (s.values.length === 1) return `${num(s.median, digits)}${unit}`;
   return `${num(s.median, digits)}${unit} (${num(s.min, digits)}–${num(s.max, digits)})`;
 }
 
 /** A figure of two systems taken within each run. */
-function perRun(r: Report, cell: CellKey, f: (a: CellResult, b: CellResult) => number, a: SystemKey, b: SystemKey): Spread {
+export function perRun(r: Report, cell: CellKey, f: (a: CellResult, b: CellResult) => number, a: SystemKey, b: SystemKey): Spread {
   const v: number[] = [];
   for (const run of r.runs) {
     const x = run.cells[cell]?.[a];
@@ -93,10 +102,10 @@ function perRun(r: Report, cell: CellKey, f: (a: CellResult, b: CellResult) => n
   return spread(v);
 }
 
-const rpsRatio = (a: CellResult, b: CellResult): number => a.rps / b.rps;
-const cpuRatio = (a: CellResult, b: CellResult): number => a.cpuUsPerReq / b.cpuUsPerReq;
+export const rpsRatio = (a: CellResult, b: CellResult): number => a.rps / b.rps;
+export const cpuRatio = (a: CellResult, b: CellResult): number => a.cpuUsPerReq / b.cpuUsPerReq;
 
-function cellSpread(r: Report, cell: CellKey, sys: SystemKey, f: (c: CellResult) => number): Spread {
+export function cellSpread(r: Report, cell: CellKey, sys: SystemKey, f: (c: CellResult) => number): Spread {
   return spread(r.runs.map((run) => run.cells[cell]?.[sys]).filter((c): c is CellResult => c !== undefined).map(f));
 }
 
@@ -168,7 +177,7 @@ function verdict(m: boolean | null): string {
 }
 
 function cellTable(r: Report, cell: CellKey): string {
-  const rows = SYSTEMS.map((s) => {
+  const rows = systemsOf(r).map((s) => {
     const rps = cellSpread(r, cell, s, (c) => c.rps);
     return [
       LABEL[s],
@@ -189,7 +198,7 @@ function rawTable(r: Report): string {
   const rows: string[][] = [];
   r.runs.forEach((run, i) => {
     for (const cell of CELLS) {
-      for (const s of SYSTEMS) {
+      for (const s of systemsOf(r)) {
         const c = run.cells[cell]?.[s];
         if (c === undefined) continue;
         rows.push([`${i + 1}`, cell, LABEL[s], num(c.rps, 0), String(c.requests), num(c.p50Ms, 3), num(c.p99Ms, 3), num(c.cpuUsPerReq, 0), num(c.cpuPct, 0), num(c.upstreamCpuPct, 0), num(c.wrkCpuPct, 0), String(c.errors), String(c.non2xx)]);
@@ -200,7 +209,7 @@ function rawTable(r: Report): string {
 }
 
 function ttfbTable(r: Report): string {
-  const rows = SYSTEMS.map((s) => {
+  const rows = systemsOf(r).map((s) => {
     const get = (f: (t: TtfbResult) => number | null): Spread => spread(r.runs.map((run) => run.ttfb[s]).filter((t): t is TtfbResult => t !== undefined).map((t) => f(t) ?? Number.NaN));
     const failed = r.runs.reduce((a, run) => a + (run.ttfb[s]?.failed ?? 0), 0);
     return [LABEL[s], fmtSpread(get((t) => t.ttfbP50), 3), fmtSpread(get((t) => t.ttfbP99), 3), fmtSpread(get((t) => t.endP50), 3), String(failed)];
@@ -229,7 +238,7 @@ function upstreamCheck(r: Report): string {
   let wrkPct = 0;
   for (const run of r.runs) {
     for (const cell of CELLS) {
-      for (const s of SYSTEMS) {
+      for (const s of systemsOf(r)) {
         const c = run.cells[cell]?.[s];
         if (c === undefined) continue;
         wrkPct = Math.max(wrkPct, c.wrkCpuPct);
@@ -376,7 +385,7 @@ export function render(r: Report): string {
     "",
     "- Upstream: Debian's nginx (`nginx-light`, one worker, `master_process off`) answering `POST /json/v1/chat/completions` with a canned chat.completion and `POST /sse/v1/chat/completions` with a canned 20-chunk stream (role, 18 content chunks, finish; then a usage chunk and `data: [DONE]`).",
     "- Load: `wrk -t1 -c<16|64> -d<s>s --timeout 10s -s bench/wrk-post.lua <url>`, its own process (the Lua script sets the POST body and headers and prints wrk's summary as JSON). A warm-up run of wrk before every measured cell.",
-    `- Cells: non-streaming and streaming × 16 and 64 connections; warm-up ${r.settings.warmupSec} s, measured ${r.settings.durationSec} s. The sequence (every cell, every system) is run ${r.settings.runs}× interleaved; even runs go nginx → bare → Tessera → governed → Portkey, odd runs the reverse.`,
+    `- Cells: non-streaming and streaming × 16 and 64 connections; warm-up ${r.settings.warmupSec} s, measured ${r.settings.durationSec} s. The sequence (every cell, every system) is run ${r.settings.runs}× interleaved; even runs go nginx → bare → Tessera → governed${r.postgres === undefined ? "" : " → governed on PostgreSQL"} → Portkey, odd runs the reverse.`,
     "- CPU µs per request: user+system ticks from `/proc/<pid>/stat` (utime+stime+cutime+cstime of the process and every live descendant; a process's figure already covers all its threads) over the measured cell, ÷ wrk's request count.",
     `- TTFB: \`bench/ttfb.mjs\` (its own process, node:http, one keep-alive connection), ${r.settings.ttfbRequests} streamed requests one after another with nothing else loading the system; time from sending to the first body byte, and to the end. Only 200s that end in \`data: [DONE]\` count.`,
     "- Peak RSS: `VmHWM` from `/proc/<pid>/status` (summed over the process tree) at the end of the interleaved runs.",
@@ -388,6 +397,7 @@ export function render(r: Report): string {
     "- **bare proxy**: `node bench/bare-proxy.mjs <port> <origin>` — plain JS, `node:http` server, one undici `Pool`, `pool.stream` with the request as the body and the response as the sink; no body parsing.",
     "- **Tessera**: `node bin/tessera.js serve --host 127.0.0.1 --port <p> --data-dir <tmp> --config <tmp>/tessera.yaml` (dist/ from `npm run build`, `TESSERA_LOG_LEVEL=warn`); endpoints `bench-plain` and `bench-stream` (external_model, provider openai, key from a `{{secrets/…}}` reference), `POST /serving-endpoints/chat/completions` with `model: bench-plain|bench-stream`.",
     "- **Tessera governed**: as Tessera, both endpoints with `ai_gateway: {usage_tracking_config: {enabled: true}, inference_table_config: {enabled: true}, rate_limits: [{calls: 1000000000, key: endpoint, renewal_period: minute}], guardrails: {input: {invalid_keywords: [bench-forbidden-word]}}}`.",
+    ...(r.postgres === undefined ? [] : [`- **Tessera governed on PostgreSQL**: as Tessera governed, plus \`--database-url\` on a schema of its own in ${r.postgres.database} (see its section below).`]),
     "- **Portkey**: `node --import ./bench/loopback-only.mjs node_modules/@portkey-ai/gateway/build/start-server.js --port=<p> --headless`, `POST /v1/chat/completions` with `x-portkey-provider: openai` and `x-portkey-custom-host: <origin>/json/v1` (or `/sse/v1`).",
     "",
     "## Targets (issue 12, section 2)",
@@ -403,6 +413,7 @@ export function render(r: Report): string {
     "",
     ...ratioLines(r),
     "",
+    ...postgresSection(r),
     "## The upstream and the load generator",
     "",
     upstreamCheck(r),
@@ -418,7 +429,7 @@ export function render(r: Report): string {
     "",
     "## Peak RSS after the interleaved runs",
     "",
-    table(["system", "VmHWM MiB"], SYSTEMS.map((s) => [LABEL[s], num(r.peakRssMiB[s], 0)])),
+    table(["system", "VmHWM MiB"], systemsOf(r).map((s) => [LABEL[s], num(r.peakRssMiB[s], 0)])),
     "",
     "## Scale cells",
     "",

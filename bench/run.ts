@@ -1,8 +1,10 @@
-// `npm run bench [-- --quick] [--runs N] [--duration S] [--no-scale] [--no-profile]`
+// `npm run bench [-- --quick] [--runs N] [--duration S] [--no-scale] [--no-profile] [--database-url postgres://…]`
 // The honest benchmark: wrk (own process, one thread, 16 and 64 connections) against nginx
 // direct, the bare proxy, Tessera, Tessera governed and Portkey, the whole sequence run
 // several times interleaved; then the scale cells and a CPU profile of Tessera. Writes
-// bench/RESULTS.md (keeping the hand-written notes at its end).
+// bench/RESULTS.md (keeping the hand-written notes at its end). With --database-url, a sixth
+// system, Tessera governed on PostgreSQL (a schema of its own in that database, dropped at
+// the end), joins the interleaved runs right after the SQLite governed one.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
@@ -14,6 +16,7 @@ import { profileSystem, type ProfileCase } from "./profile.js";
 import { render, NOTES_MARKER, type Report, type CellKey } from "./report.js";
 import { chatBody, GOVERNED_AI_GATEWAY, startBare, startPortkey, startTessera, tempDir, upstreamDirect, verify, type Kind, type System, type SystemKey } from "./systems.js";
 import { NGINX, startNginx } from "./upstream.js";
+import { checkDatabaseUrl, countRows, createBenchSchema, type BenchSchema } from "./postgres.js";
 import { bodyFile, ensureDebianTools, WRK } from "./wrk.js";
 
 function log(msg: string): void {
@@ -28,6 +31,7 @@ function options() {
       duration: { type: "string" },
       "no-scale": { type: "boolean", default: false },
       "no-profile": { type: "boolean", default: false },
+      "database-url": { type: "string" },
     },
   });
   const quick = values.quick === true;
@@ -48,7 +52,8 @@ function options() {
     endpoints: quick ? 1000 : 10_000,
     openStreams: 1000,
     profileSec: quick ? 4 : 8,
-    argv: process.argv.slice(2).join(" "),
+    databaseUrl: values["database-url"] === undefined ? undefined : checkDatabaseUrl(values["database-url"]).toString(),
+    argv: redactArgv(process.argv.slice(2)).join(" "),
   };
 }
 type Options = ReturnType<typeof options>;
@@ -60,6 +65,12 @@ const CELLS: { key: CellKey; kind: Kind; connections: number }[] = [
   { key: "stream-64", kind: "stream", connections: 64 },
 ];
 const ORDER: SystemKey[] = ["upstream", "bare", "tessera", "governed", "portkey"];
+const ORDER_PG: SystemKey[] = ["upstream", "bare", "tessera", "governed", "governed-pg", "portkey"];
+
+/** The command line as the report shows it: a password in a database URL becomes ***. */
+function redactArgv(argv: string[]): string[] {
+  return argv.map((a) => a.replace(/^(postgres(?:ql)?:\/\/[^:@/]*:)[^@/]*@/i, "$1***@").replace(/^(--database-url=postgres(?:ql)?:\/\/[^:@/]*:)[^@/]*@/i, "$1***@"));
+}
 
 function version(pkgDir: string): string {
   try {
@@ -109,6 +120,12 @@ async function main(): Promise<number> {
   systems.push(await startBare(up.origin));
   systems.push(await startTessera(up.origin));
   systems.push(await startTessera(up.origin, { aiGateway: GOVERNED_AI_GATEWAY }));
+  let pg: BenchSchema | undefined;
+  if (o.databaseUrl !== undefined) {
+    pg = await createBenchSchema(o.databaseUrl);
+    log(`governed-pg: schema ${pg.name} in ${pg.shown}`);
+    systems.push(await startTessera(up.origin, { aiGateway: GOVERNED_AI_GATEWAY, databaseUrl: pg.url, key: "governed-pg" }));
+  }
   systems.push(await startPortkey(up.origin));
   const files = new Map<string, string>();
   for (const sys of systems) {
@@ -121,7 +138,8 @@ async function main(): Promise<number> {
 
   for (let r = 0; r < o.runs; r++) {
     // Interleaved: every run measures every system in every cell; odd runs go in reverse order.
-    const order = r % 2 === 0 ? ORDER : [...ORDER].reverse();
+    const base = pg === undefined ? ORDER : ORDER_PG;
+    const order = r % 2 === 0 ? base : [...base].reverse();
     const run: Report["runs"][number] = { cells: {}, ttfb: {} };
     report.runs.push(run);
     for (const cell of CELLS) {
@@ -159,7 +177,7 @@ async function main(): Promise<number> {
   if (o.scale) {
     const bare = systems.find((s) => s.key === "bare");
     const tessera = systems.find((s) => s.key === "tessera");
-    for (const s of systems) if (s.key === "governed" || s.key === "portkey") await stopChild(s.child);
+    for (const s of systems) if (s.key === "governed" || s.key === "governed-pg" || s.key === "portkey") await stopChild(s.child);
     if (bare !== undefined && tessera !== undefined) {
       report.scale = {
         endpoints: await endpointsCell(o, dir, up, tessera),
@@ -169,6 +187,15 @@ async function main(): Promise<number> {
     }
   }
   for (const sys of systems) if (sys.key !== "upstream") await stopChild(sys.child);
+  if (pg !== undefined) {
+    report.postgres = { database: pg.shown, schema: pg.name, usageRows: null };
+    try {
+      report.postgres.usageRows = await countRows(pg.url, "usage_records");
+    } catch (err) {
+      report.errors.push(`governed-pg: counting usage rows: ${message(err)}`);
+    }
+    await pg.drop().catch((err: unknown) => report.errors.push(`governed-pg: dropping schema ${pg?.name ?? ""}: ${message(err)}`));
+  }
 
   if (o.profile) {
     report.profile = [];

@@ -12,15 +12,17 @@ import { pino, type Logger } from "pino";
 import { createIdentity } from "./auth/index.js";
 import { SYSTEM_PRINCIPAL } from "./auth/principal.js";
 import { createGuardrails } from "./guardrails/index.js";
-import { createRateLimiter } from "./limits/index.js";
+import { createRateLimiter, createRedisBreakerSync, DEFAULT_REDIS_PREFIX, type RedisBreakerSync } from "./limits/index.js";
 import { configureUpstreamLimits } from "./providers/common/limits.js";
 import type { CallContext } from "./providers/provider.js";
-import { createUsageService } from "./usage/index.js";
+import { createUsageService, DEFAULT_SPILL_MAX_BYTES } from "./usage/index.js";
 import { loadBootstrapFile } from "./config/bootstrap-file.js";
 import { EndpointService } from "./gateway/endpoint-service.js";
 import { GatewayError } from "./gateway/errors.js";
 import { LiveEndpoints } from "./gateway/live-endpoints.js";
 import { Gateway } from "./gateway/pipeline.js";
+import { remoteBreakerApplier } from "./gateway/breaker-sync.js";
+import { TrafficRouter } from "./gateway/router.js";
 import { Cipher, isSealed, loadMasterKey, MasterKeyError, SECRET_READ_SETTING, SecretService } from "./secrets/index.js";
 import { buildServer, DEFAULT_BODY_LIMIT } from "./server/app.js";
 import { resolveEdgeLimits, type EdgeLimits } from "./server/limits.js";
@@ -113,6 +115,12 @@ async function masterKeyFor(store: Store, dataDir: string, env: NodeJS.ProcessEn
   return { key: loadMasterKey(dataDir, env, !sealed).key, sealedBy };
 }
 
+/** `TESSERA_USAGE_SPILL_MAX_BYTES` (default 256 MiB; 0: no spill file, records wait in memory only). */
+function spillMaxBytesOf(env: NodeJS.ProcessEnv): number {
+  const v = Number(env["TESSERA_USAGE_SPILL_MAX_BYTES"] ?? DEFAULT_SPILL_MAX_BYTES);
+  return Number.isFinite(v) && v >= 0 ? Math.floor(v) : DEFAULT_SPILL_MAX_BYTES;
+}
+
 function graceMs(env: NodeJS.ProcessEnv): number {
   const v = Number(env["TESSERA_SHUTDOWN_GRACE_MS"] ?? 10_000);
   return Number.isFinite(v) && v >= 0 ? v : 10_000;
@@ -145,6 +153,7 @@ export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
   const hadData = existsSync(join(dataDir, "tessera.db"));
   let store: Store | undefined;
   let resyncTimer: NodeJS.Timeout | undefined;
+  let breakerSync: RedisBreakerSync | undefined;
   try {
     store = await openStore({ dataDir, databaseUrl: o.databaseUrl ?? env["TESSERA_DATABASE_URL"], log, env });
     const opened = store;
@@ -175,8 +184,15 @@ export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
       return { secrets, identity, endpoints };
     });
     const generated = identity.generatedAdminToken;
-    const limiter = await createRateLimiter({ redisUrl: o.redisUrl ?? env["TESSERA_REDIS_URL"], log, env });
-    const usage = createUsageService({ db, log });
+    const redisUrl = o.redisUrl ?? env["TESSERA_REDIS_URL"];
+    const limiter = await createRateLimiter({ redisUrl, log, env });
+    // The same Redis shares circuit-breaker state: an upstream one replica found failing is skipped by all.
+    breakerSync = redisUrl ? await createRedisBreakerSync({ redisUrl, log, env, prefix: env["TESSERA_REDIS_PREFIX"] ?? DEFAULT_REDIS_PREFIX }) : undefined;
+    const router = new TrafficRouter(breakerSync ? { sync: breakerSync } : {});
+    breakerSync?.attach(remoteBreakerApplier(live, router));
+    const sync = breakerSync;
+    // Usage and inference rows the store cannot take wait in a spill file in the (local) data dir.
+    const usage = createUsageService({ db, log, spill: { dir: join(dataDir, "usage-spill"), maxBytes: spillMaxBytesOf(env) } });
     // Changes made through other replicas: pushed (PostgreSQL LISTEN), and a periodic full compare behind that.
     const resync = () =>
       Promise.all([endpoints.resync(), identity.refresh()]).catch((err: unknown) =>
@@ -191,7 +207,7 @@ export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
     });
     resyncTimer = setInterval(() => void resync(), resyncMsOf(env));
     resyncTimer.unref();
-    const gateway = new Gateway(live, { authorizer: identity.access, limiter, guardrails, recorder: usage });
+    const gateway = new Gateway(live, { authorizer: identity.access, limiter, guardrails, recorder: usage, router });
     late.gateway = gateway;
     const app = buildServer({
       gateway,
@@ -215,12 +231,14 @@ export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
         // The server takes no more requests: what was recorded is written before the store closes.
         await usage.close();
         await limiter.close();
+        await sync?.close();
         clearInterval(timer);
         await opened.close();
       },
     };
   } catch (err) {
     clearInterval(resyncTimer);
+    await breakerSync?.close();
     await store?.close();
     throw err;
   }

@@ -72,11 +72,37 @@ export class CircuitBreaker {
     }
   }
 
-  succeeded(): void {
-    if (this.state === "closed" && this.failures === 0) return;
+  /** How long a half-open trial may take before it is presumed lost (and another may go). */
+  trialTimeoutMs(): number {
+    return this.cooldown(0);
+  }
+
+  /** Closes the breaker; true when that changed anything (it was open, half-open, or counting failures). */
+  succeeded(): boolean {
+    if (this.state === "closed" && this.failures === 0) return false;
     this.state = "closed";
     this.failures = 0;
     this.opens = 0;
+    this.trialAt = 0;
+    return true;
+  }
+
+  /** How long an open breaker stays open from `now` (0 when it is not open). */
+  remainingAt(now: number): number {
+    return this.state === "open" ? Math.max(0, this.openUntil - now) : 0;
+  }
+
+  /**
+   * Opens for `forMs` from `now` because someone else saw the upstream fail (another
+   * replica, or the fleet-wide failure count): never shortens an open that lasts longer,
+   * and does not grow this breaker's own cool-down, which only its own failed trials do.
+   */
+  forceOpen(now: number, forMs: number): void {
+    const until = now + Math.max(0, forMs);
+    if (this.state === "open" && this.openUntil >= until) return;
+    this.state = "open";
+    this.openUntil = until;
+    this.failures = 0;
     this.trialAt = 0;
   }
 

@@ -22,6 +22,9 @@ import { inferenceRows, type InferenceExportRow } from "./inference-export.js";
 import { GatewayMetrics, METRICS_CONTENT_TYPE } from "./metrics.js";
 import { endpointReport, workspaceUsage, type EndpointUsageReport, type UsageWindow, type WorkspaceUsage } from "./queries.js";
 import { inferenceRow, usageRow } from "./rows.js";
+import { SpillFile } from "./spill-file.js";
+import { SpilledLine, type PendingRows } from "./spill-schema.js";
+import { SpillingSink } from "./spilling-sink.js";
 
 export type { InferenceExportRow } from "./inference-export.js";
 export type { Granularity, UsageBucket, UsageTotals, UsageWindow, WorkspaceUsage } from "./queries.js";
@@ -33,7 +36,15 @@ export interface UsageOptions {
   log: Logger;
   /** Batch-writer tuning (tests). */
   batch?: { maxBatch?: number; intervalMs?: number; maxBuffered?: number };
+  /**
+   * The local spill file for records the store cannot take (a directory in the data dir,
+   * and its bound in bytes); undefined keeps them in memory only.
+   */
+  spill?: { dir: string; maxBytes: number; replayMs?: number };
 }
+
+/** `TESSERA_USAGE_SPILL_MAX_BYTES`: the spill file's bound (default 256 MiB; 0 turns spilling off). */
+export const DEFAULT_SPILL_MAX_BYTES = 256 * 1024 * 1024;
 
 export interface UsageService extends Recorder {
   /** Writes everything recorded so far; called on graceful shutdown after the server stopped taking requests. */
@@ -59,10 +70,7 @@ export interface UsageService extends Recorder {
  * response objects until the next flush would keep every payload alive across young-GC
  * cycles (promoted to the old generation), which costs more than building the rows now.
  */
-interface Pending {
-  usage: Insertable<UsageRecordTable> | undefined;
-  inference: Insertable<InferencePayloadTable> | undefined;
-}
+type Pending = PendingRows;
 
 const USAGE_COLUMNS: ReadonlyArray<keyof Insertable<UsageRecordTable> & string> = [
   "time",
@@ -117,23 +125,31 @@ export function createUsageService(o: UsageOptions): UsageService {
   };
   // The gauge reads the writer's backlog at scrape time, after both exist.
   const metrics = new GatewayMetrics(() => writer.buffered);
+  const toStore = async (batch: Pending[]) => {
+    const usageRows: Array<Insertable<UsageRecordTable>> = [];
+    const inferenceRowsOut: Array<Insertable<InferencePayloadTable>> = [];
+    for (const p of batch) {
+      if (p.usage) usageRows.push(p.usage);
+      if (p.inference) inferenceRowsOut.push(p.inference);
+    }
+    await appendRows(db, [
+      { table: "usage_records", columns: USAGE_COLUMNS, rows: usageRows },
+      { table: "inference_payloads", columns: INFERENCE_COLUMNS, rows: inferenceRowsOut },
+    ]);
+  };
+  const spill = o.spill && o.spill.maxBytes > 0 ? new SpillFile<Pending>(o.spill.dir, o.spill.maxBytes, SpilledLine) : undefined;
+  const sink = new SpillingSink<Pending>({ store: toStore, spill, log, ...(o.spill?.replayMs ? { replayMs: o.spill.replayMs } : {}) });
+  /** Before a query: what is buffered, and what was spilled, reaches the store (as far as it answers). */
+  const settle = async () => {
+    await writer.flush(true);
+    await sink.replay();
+  };
   const writer: BatchWriter<Pending> = new BatchWriter<Pending>({
     ...o.batch,
     log,
     onDrop: (n) => metrics.dropped.inc(n),
     onWriteError: () => metrics.writeFailures.inc(),
-    async write(batch) {
-      const usageRows: Array<Insertable<UsageRecordTable>> = [];
-      const inferenceRowsOut: Array<Insertable<InferencePayloadTable>> = [];
-      for (const p of batch) {
-        if (p.usage) usageRows.push(p.usage);
-        if (p.inference) inferenceRowsOut.push(p.inference);
-      }
-      await appendRows(db, [
-        { table: "usage_records", columns: USAGE_COLUMNS, rows: usageRows },
-        { table: "inference_payloads", columns: INFERENCE_COLUMNS, rows: inferenceRowsOut },
-      ]);
-    },
+    write: (batch) => sink.write(batch),
   });
   return {
     record(rec) {
@@ -149,18 +165,21 @@ export function createUsageService(o: UsageOptions): UsageService {
         failedRecord = true;
       }
     },
-    close: () => writer.close(),
-    flush: () => writer.flush(true),
+    async close() {
+      await writer.close();
+      await sink.close();
+    },
+    flush: settle,
     async endpointUsage(endpoint, w, withRequesters = false) {
-      await writer.flush(true);
+      await settle();
       return endpointReport(db, endpoint, w, withRequesters);
     },
     async workspaceUsage(w) {
-      await writer.flush(true);
+      await settle();
       return workspaceUsage(db, w);
     },
     async *inferenceRows(endpoint, start, end) {
-      await writer.flush(true);
+      await settle();
       yield* inferenceRows(db, endpoint, start, end);
     },
     metricsText: () => metrics.text(),
