@@ -118,6 +118,17 @@ export class Gateway {
     return ep;
   }
 
+  /**
+   * The endpoint, once the caller is allowed to query it: for answers the gateway gives
+   * without calling a model (an ingress format's token count).
+   */
+  async queryable(name: string, caller: Principal): Promise<LiveEndpoint> {
+    const ep = this.endpoint(name);
+    const allowed = this.p.authorizer.requireQuery(caller, ep);
+    if (allowed) await allowed;
+    return ep;
+  }
+
   /** Names and tasks of the endpoints serving now (for `GET /models`). */
   endpoints(): LiveEndpoint[] {
     return this.live.all();

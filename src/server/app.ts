@@ -21,6 +21,7 @@ import { DEFAULT_EDGE_LIMITS, type EdgeLimits } from "./limits.js";
 import { endpointRoutes } from "./routes/endpoints.js";
 import { invocationRoutes } from "./routes/invocations.js";
 import { openaiRoutes } from "./routes/openai.js";
+import { authorizationOf, ingressRoutes } from "./ingress/index.js";
 import { providerRoutes } from "./routes/providers.js";
 import { secretRoutes } from "./routes/secrets.js";
 import { identityRoutes, OAUTH_PUBLIC_PATHS } from "./routes/identity.js";
@@ -110,7 +111,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     const path = routePath(request.url);
     if (PUBLIC_PATHS.has(path) || request.method === "OPTIONS") return;
     if ((request.method === "GET" || request.method === "HEAD") && isUiPath(path)) return;
-    request.principal = await deps.identity.authenticate(request.headers.authorization);
+    request.principal = await deps.identity.authenticate(authorizationOf(request));
   });
 
   app.setErrorHandler((err, request, reply) => {
@@ -139,6 +140,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   secretRoutes(app, deps.secrets, deps.identity);
   invocationRoutes(app, queryDeps);
   openaiRoutes(app, queryDeps, deps.identity.access);
+  ingressRoutes(app, queryDeps);
   identityRoutes(app, deps.identity, deps.secrets);
   usageRoutes(app, { usage: deps.usage, access: deps.identity.access });
   providerRoutes(app);

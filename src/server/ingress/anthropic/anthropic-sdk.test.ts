@@ -1,0 +1,272 @@
+/**
+ * The Anthropic Messages ingress end to end: the official `@anthropic-ai/sdk` as the
+ * client of a running Tessera (real HTTP on loopback), against an OpenAI-backed endpoint
+ * and an Anthropic-backed one (the mocks in testing/), so both directions of translation
+ * are exercised: Anthropic → canonical → OpenAI, and Anthropic → canonical → Anthropic.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import Anthropic from "@anthropic-ai/sdk";
+import { startRuntime, type Runtime } from "../../../runtime.js";
+import { startMockOpenAIWire } from "../../../../testing/mocks/openai/server.js";
+import { startMockAnthropic } from "../../../../testing/mocks/anthropic/server.js";
+import type { MockServer } from "../../../../testing/mocks/mock-server.js";
+
+const TOKEN = "anthropic-ingress-admin-token";
+const ANT_KEY = "sk-ant-ingress-test-key";
+type Obj = Record<string, unknown>;
+
+let rt: Runtime;
+let openaiMock: MockServer;
+let anthropicMock: MockServer;
+let client: Anthropic;
+
+async function createEndpoint(name: string, externalModel: Obj): Promise<void> {
+  const res = await fetch(`${rt.url}/api/2.0/serving-endpoints`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ name, config: { served_entities: [{ name: "entity", external_model: externalModel }] } }),
+  });
+  assert.equal(res.status, 200, await res.text());
+}
+
+before(async () => {
+  rt = await startRuntime({ port: 0, dataDir: mkdtempSync(join(tmpdir(), "tessera-anthropic-ingress-")), env: { TESSERA_ADMIN_TOKEN: TOKEN, TESSERA_LOG_LEVEL: "silent", TESSERA_SHUTDOWN_GRACE_MS: "200" } });
+  openaiMock = await startMockOpenAIWire();
+  anthropicMock = await startMockAnthropic({ apiKey: ANT_KEY });
+  await createEndpoint("via-openai", { provider: "openai", name: "gpt-test", task: "llm/v1/chat", openai_config: { openai_api_key_plaintext: "sk-openai-test", openai_api_base: `${openaiMock.url}/v1` } });
+  await createEndpoint("via-anthropic", { provider: "anthropic", name: "claude-sonnet-4-6", task: "llm/v1/chat", anthropic_config: { anthropic_api_key_plaintext: ANT_KEY, anthropic_api_base: anthropicMock.url } });
+  client = new Anthropic({ baseURL: `${rt.url}/serving-endpoints/anthropic`, apiKey: TOKEN, maxRetries: 0 });
+});
+
+after(async () => {
+  await rt.close();
+  await openaiMock.close();
+  await anthropicMock.close();
+});
+
+function lastBody(mock: MockServer): Obj {
+  return mock.last().json as Obj;
+}
+
+/** The raw SSE events of a streamed call: event names and their data. */
+async function rawEvents(body: Obj): Promise<Array<{ event: string; data: Obj }>> {
+  const res = await fetch(`${rt.url}/v1/messages`, { method: "POST", headers: { "x-api-key": TOKEN, "content-type": "application/json", "anthropic-version": "2023-06-01" }, body: JSON.stringify({ ...body, stream: true }) });
+  assert.equal(res.status, 200);
+  const out: Array<{ event: string; data: Obj }> = [];
+  for (const frame of (await res.text()).split("\n\n")) {
+    const ev = /^event: (.*)$/m.exec(frame)?.[1];
+    const data = /^data: (.*)$/m.exec(frame)?.[1];
+    if (ev && data) out.push({ event: ev, data: JSON.parse(data) as Obj });
+  }
+  return out;
+}
+
+for (const [label, endpoint, mock] of [
+  ["OpenAI-backed", "via-openai", () => openaiMock],
+  ["Anthropic-backed", "via-anthropic", () => anthropicMock],
+] as const) {
+  describe(`Anthropic SDK → ${label} endpoint`, () => {
+    it("messages.create: text, stop_reason, usage; system and sampling reach the upstream", async () => {
+      mock().reset();
+      mock().enqueue({ text: "Hello there.", usage: { prompt: 12, completion: 4 } });
+      const msg = await client.messages.create({ model: endpoint, max_tokens: 64, system: "Be brief.", messages: [{ role: "user", content: "Hi" }] });
+      assert.equal(msg.type, "message");
+      assert.equal(msg.role, "assistant");
+      assert.equal(msg.model, endpoint);
+      assert.ok(msg.id.startsWith("msg_"));
+      assert.deepEqual(msg.content.map((b) => b.type), ["text"]);
+      assert.equal(msg.content[0]?.type === "text" ? msg.content[0].text : "", "Hello there.");
+      assert.equal(msg.stop_reason, "end_turn");
+      assert.equal(msg.usage.input_tokens, 12);
+      assert.equal(msg.usage.output_tokens, 4);
+      const sent = lastBody(mock());
+      assert.equal(sent["max_tokens"] ?? sent["max_completion_tokens"], 64);
+      assert.match(JSON.stringify(sent), /Be brief\./);
+    });
+
+    it("messages.stream: text arrives in deltas; the final message has the text and usage", async () => {
+      mock().reset();
+      mock().enqueue({ text: "One, two, three, four.", pieces: 4, usage: { prompt: 9, completion: 6 } });
+      const deltas: string[] = [];
+      const stream = client.messages.stream({ model: endpoint, max_tokens: 64, messages: [{ role: "user", content: "Count" }] });
+      stream.on("text", (t) => deltas.push(t));
+      const msg = await stream.finalMessage();
+      assert.ok(deltas.length >= 2, `several text deltas (${deltas.length})`);
+      assert.equal(deltas.join(""), "One, two, three, four.");
+      assert.equal(msg.content[0]?.type === "text" ? msg.content[0].text : "", "One, two, three, four.");
+      assert.equal(msg.stop_reason, "end_turn");
+      assert.equal(msg.usage.output_tokens, 6);
+      assert.equal(msg.usage.input_tokens, 9);
+    });
+
+    it("streams the exact event sequence", async () => {
+      mock().reset();
+      mock().enqueue({ text: "Hi.", usage: { prompt: 5, completion: 2 } });
+      const events = await rawEvents({ model: endpoint, max_tokens: 32, messages: [{ role: "user", content: "Hi" }] });
+      const names = events.map((e) => e.event);
+      assert.equal(names[0], "message_start");
+      assert.equal(names[1], "ping");
+      assert.equal(names.at(-1), "message_stop");
+      assert.equal(names.at(-2), "message_delta");
+      assert.deepEqual([...new Set(names.slice(2, -2))], ["content_block_start", "content_block_delta", "content_block_stop"]);
+      for (const e of events) assert.equal(e.data["type"], e.event, "data.type matches the event name");
+      const md = events.at(-2)?.data as { delta: Obj; usage: Obj };
+      assert.deepEqual(md.delta, { stop_reason: "end_turn", stop_sequence: null });
+      assert.equal(md.usage["output_tokens"], 2);
+      assert.equal(md.usage["input_tokens"], 5);
+    });
+
+    it("tools: a forced call comes back as a tool_use block; the tool result reaches the upstream", async () => {
+      mock().reset();
+      mock().enqueue({ toolCalls: [{ id: "call_w1", name: "get_weather", arguments: { city: "Paris" } }], usage: { prompt: 20, completion: 8 } });
+      const tools: Anthropic.Tool[] = [{ name: "get_weather", description: "Weather of a city", input_schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } }];
+      const msg = await client.messages.create({ model: endpoint, max_tokens: 128, tools, tool_choice: { type: "tool", name: "get_weather" }, messages: [{ role: "user", content: "Weather in Paris?" }] });
+      assert.equal(msg.stop_reason, "tool_use");
+      const use = msg.content.find((b) => b.type === "tool_use");
+      assert.ok(use && use.type === "tool_use");
+      assert.equal(use.name, "get_weather");
+      assert.deepEqual(use.input, { city: "Paris" });
+      assert.match(JSON.stringify(lastBody(mock())["tools"]), /get_weather/);
+
+      mock().enqueue({ text: "It is sunny.", usage: { prompt: 30, completion: 4 } });
+      const next = await client.messages.create({
+        model: endpoint,
+        max_tokens: 128,
+        tools,
+        messages: [
+          { role: "user", content: "Weather in Paris?" },
+          { role: "assistant", content: msg.content },
+          { role: "user", content: [{ type: "tool_result", tool_use_id: use.id, content: "sunny, 24°C" }, { type: "text", text: "Thanks" }] },
+        ],
+      });
+      assert.equal(next.content[0]?.type === "text" ? next.content[0].text : "", "It is sunny.");
+      const sent = JSON.stringify(lastBody(mock()));
+      assert.match(sent, /sunny, 24°C/);
+      assert.match(sent, new RegExp(use.id));
+    });
+
+    it("streamed parallel tool calls: input_json_delta pieces build both inputs", async () => {
+      mock().reset();
+      mock().enqueue({
+        text: "Checking both.",
+        toolCalls: [
+          { id: "call_a", name: "get_weather", arguments: { city: "Paris" } },
+          { id: "call_b", name: "get_weather", arguments: { city: "Rome" } },
+        ],
+        usage: { prompt: 20, completion: 12 },
+      });
+      const stream = client.messages.stream({ model: endpoint, max_tokens: 128, tools: [{ name: "get_weather", input_schema: { type: "object", properties: { city: { type: "string" } } } }], messages: [{ role: "user", content: "Paris and Rome?" }] });
+      const msg = await stream.finalMessage();
+      const uses = msg.content.filter((b) => b.type === "tool_use");
+      assert.deepEqual(
+        uses.map((u) => (u.type === "tool_use" ? [u.id, u.input] : [])),
+        [
+          ["call_a", { city: "Paris" }],
+          ["call_b", { city: "Rome" }],
+        ],
+      );
+      assert.equal(msg.stop_reason, "tool_use");
+      assert.equal(msg.content[0]?.type, "text");
+    });
+
+    it("images: a base64 image block reaches the upstream", async () => {
+      mock().reset();
+      const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+      await client.messages.create({ model: endpoint, max_tokens: 32, messages: [{ role: "user", content: [{ type: "image", source: { type: "base64", media_type: "image/png", data: png } }, { type: "text", text: "What is this?" }] }] });
+      assert.ok(JSON.stringify(lastBody(mock())).includes(png));
+    });
+
+    it("countTokens answers an estimate without calling the model", async () => {
+      mock().reset();
+      const r = await client.messages.countTokens({ model: endpoint, system: "Be brief.", messages: [{ role: "user", content: "How many tokens is this sentence, roughly?" }] });
+      assert.ok(r.input_tokens > 5, `input_tokens ${r.input_tokens}`);
+      assert.equal(mock().requests.length, 0);
+    });
+
+    it("an upstream 503 is Anthropic's 529 overloaded_error; a mid-stream error is an error event", async () => {
+      mock().reset();
+      mock().enqueue({ error: { status: 503, message: "busy right now" } });
+      await assert.rejects(client.messages.create({ model: endpoint, max_tokens: 16, messages: [{ role: "user", content: "Hi" }] }), (err: unknown) => {
+        assert.ok(err instanceof Anthropic.APIError);
+        assert.equal(err.status, 529);
+        assert.equal((err.error as { error?: { type?: string } }).error?.type, "overloaded_error");
+        return true;
+      });
+      mock().enqueue({ text: "Partial answer that breaks", midStreamError: { status: 500, message: "boom" } });
+      const stream = client.messages.stream({ model: endpoint, max_tokens: 64, messages: [{ role: "user", content: "Hi" }] });
+      await assert.rejects(stream.finalMessage(), (err: unknown) => err instanceof Error);
+      mock().enqueue({ text: "Partial answer that breaks", midStreamError: { status: 500, message: "boom" } });
+      const events = await rawEvents({ model: endpoint, max_tokens: 64, messages: [{ role: "user", content: "Hi" }] });
+      const last = events.at(-1);
+      assert.equal(last?.event, "error");
+      assert.equal((last?.data as { type: string }).type, "error");
+      assert.ok(!events.some((e) => e.event === "message_stop"), "no clean end after an error");
+    });
+  });
+}
+
+describe("Anthropic ingress: thinking, auth and refusals", () => {
+  it("signed thinking round-trips through an Anthropic-backed endpoint, created and streamed", async () => {
+    anthropicMock.reset();
+    anthropicMock.enqueue({ reasoning: [{ text: "Let me think.", signature: "sig-abc" }], text: "42.", usage: { prompt: 10, completion: 20 } });
+    const msg = await client.messages.create({ model: "via-anthropic", max_tokens: 2048, thinking: { type: "enabled", budget_tokens: 1024 }, messages: [{ role: "user", content: "Answer?" }] });
+    assert.deepEqual(msg.content.map((b) => b.type), ["thinking", "text"]);
+    const t = msg.content[0];
+    assert.ok(t?.type === "thinking");
+    assert.equal(t.thinking, "Let me think.");
+    assert.equal(t.signature, "sig-abc");
+    assert.deepEqual(lastBody(anthropicMock)["thinking"], { type: "enabled", budget_tokens: 1024 });
+
+    anthropicMock.enqueue({ reasoning: [{ text: "Streaming thoughts.", signature: "sig-xyz" }], text: "Done.", usage: { prompt: 10, completion: 20 } });
+    const streamed = await client.messages
+      .stream({ model: "via-anthropic", max_tokens: 2048, thinking: { type: "enabled", budget_tokens: 1024 }, messages: [{ role: "user", content: "Answer?" }, { role: "assistant", content: msg.content }, { role: "user", content: "Again" }] })
+      .finalMessage();
+    const st = streamed.content[0];
+    assert.ok(st?.type === "thinking");
+    assert.equal(st.thinking, "Streaming thoughts.");
+    assert.equal(st.signature, "sig-xyz");
+    const history = (lastBody(anthropicMock)["messages"] as Obj[])[1] as { content: Obj[] };
+    assert.deepEqual(history.content[0], { type: "thinking", thinking: "Let me think.", signature: "sig-abc" });
+  });
+
+  it("authenticates by Authorization: Bearer (authToken) as well as x-api-key; no token is a 401 in Anthropic's shape", async () => {
+    openaiMock.reset();
+    const bearer = new Anthropic({ baseURL: `${rt.url}/serving-endpoints/anthropic`, authToken: TOKEN, apiKey: null, maxRetries: 0 });
+    const msg = await bearer.messages.create({ model: "via-openai", max_tokens: 16, messages: [{ role: "user", content: "Hi" }] });
+    assert.equal(msg.type, "message");
+    const res = await fetch(`${rt.url}/serving-endpoints/anthropic/v1/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    assert.equal(res.status, 401);
+    const body = (await res.json()) as { type: string; error: { type: string } };
+    assert.equal(body.type, "error");
+    assert.equal(body.error.type, "authentication_error");
+    // x-api-key counts only on the Anthropic routes.
+    const other = await fetch(`${rt.url}/api/2.0/serving-endpoints`, { headers: { "x-api-key": TOKEN } });
+    assert.equal(other.status, 401);
+  });
+
+  it("answers bad input and unknown endpoints in Anthropic's shape, naming the field", async () => {
+    await assert.rejects(client.messages.create({ model: "no-such-endpoint", max_tokens: 16, messages: [{ role: "user", content: "Hi" }] }), (err: unknown) => err instanceof Anthropic.NotFoundError);
+    const cases: Array<[Obj, RegExp]> = [
+      [{ model: "via-openai", messages: [{ role: "user", content: "Hi" }] }, /max_tokens/],
+      [{ model: "via-openai", max_tokens: 16, messages: [{ role: "user", content: [{ type: "document", source: { type: "base64", media_type: "application/pdf", data: "JVBER" } }] }] }, /messages\[0\]\.content\[0\]\.type.*document/],
+      [{ model: "via-openai", max_tokens: 16, tools: [{ type: "web_search_20250305", name: "web_search" }], messages: [{ role: "user", content: "Hi" }] }, /tools\[0\]\.type.*web_search_20250305/],
+      [{ model: "via-openai", max_tokens: 16, mcp_servers: [], messages: [{ role: "user", content: "Hi" }] }, /mcp_servers/],
+      [{ model: "via-openai", max_tokens: 16, messages: [{ role: "user", content: [{ type: "text" }] }] }, /messages\[0\]\.content\[0\]\.text/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await fetch(`${rt.url}/v1/messages`, { method: "POST", headers: { "x-api-key": TOKEN, "content-type": "application/json" }, body: JSON.stringify(body) });
+      assert.equal(res.status, 400, JSON.stringify(body));
+      const err = (await res.json()) as { type: string; error: { type: string; message: string } };
+      assert.equal(err.type, "error");
+      assert.equal(err.error.type, "invalid_request_error");
+      assert.match(err.error.message, message);
+    }
+    const bad = await fetch(`${rt.url}/v1/messages`, { method: "POST", headers: { "x-api-key": TOKEN, "content-type": "application/json" }, body: "{not json" });
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as { type: string }).type, "error");
+  });
+});
