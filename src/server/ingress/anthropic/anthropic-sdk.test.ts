@@ -5,48 +5,26 @@
  * are exercised: Anthropic → canonical → OpenAI, and Anthropic → canonical → Anthropic.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import Anthropic from "@anthropic-ai/sdk";
-import { startRuntime, type Runtime } from "../../../runtime.js";
-import { startMockOpenAIWire } from "../../../../testing/mocks/openai/server.js";
-import { startMockAnthropic } from "../../../../testing/mocks/anthropic/server.js";
 import type { MockServer } from "../../../../testing/mocks/mock-server.js";
+import { namedEvents, RIG_TOKEN as TOKEN, startIngressRig, type IngressRig } from "../../../../testing/ingress/rig.js";
 
-const TOKEN = "anthropic-ingress-admin-token";
-const ANT_KEY = "sk-ant-ingress-test-key";
 type Obj = Record<string, unknown>;
 
-let rt: Runtime;
+let rig: IngressRig;
 let openaiMock: MockServer;
 let anthropicMock: MockServer;
 let client: Anthropic;
 
-async function createEndpoint(name: string, externalModel: Obj): Promise<void> {
-  const res = await fetch(`${rt.url}/api/2.0/serving-endpoints`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify({ name, config: { served_entities: [{ name: "entity", external_model: externalModel }] } }),
-  });
-  assert.equal(res.status, 200, await res.text());
-}
-
 before(async () => {
-  rt = await startRuntime({ port: 0, dataDir: mkdtempSync(join(tmpdir(), "tessera-anthropic-ingress-")), env: { TESSERA_ADMIN_TOKEN: TOKEN, TESSERA_LOG_LEVEL: "silent", TESSERA_SHUTDOWN_GRACE_MS: "200" } });
-  openaiMock = await startMockOpenAIWire();
-  anthropicMock = await startMockAnthropic({ apiKey: ANT_KEY });
-  await createEndpoint("via-openai", { provider: "openai", name: "gpt-test", task: "llm/v1/chat", openai_config: { openai_api_key_plaintext: "sk-openai-test", openai_api_base: `${openaiMock.url}/v1` } });
-  await createEndpoint("via-anthropic", { provider: "anthropic", name: "claude-sonnet-4-6", task: "llm/v1/chat", anthropic_config: { anthropic_api_key_plaintext: ANT_KEY, anthropic_api_base: anthropicMock.url } });
-  client = new Anthropic({ baseURL: `${rt.url}/serving-endpoints/anthropic`, apiKey: TOKEN, maxRetries: 0 });
+  rig = await startIngressRig();
+  openaiMock = rig.openaiMock;
+  anthropicMock = rig.anthropicMock;
+  client = new Anthropic({ baseURL: `${rig.url}/serving-endpoints/anthropic`, apiKey: TOKEN, maxRetries: 0 });
 });
 
-after(async () => {
-  await rt.close();
-  await openaiMock.close();
-  await anthropicMock.close();
-});
+after(() => rig.close());
 
 function lastBody(mock: MockServer): Obj {
   return mock.last().json as Obj;
@@ -54,15 +32,9 @@ function lastBody(mock: MockServer): Obj {
 
 /** The raw SSE events of a streamed call: event names and their data. */
 async function rawEvents(body: Obj): Promise<Array<{ event: string; data: Obj }>> {
-  const res = await fetch(`${rt.url}/v1/messages`, { method: "POST", headers: { "x-api-key": TOKEN, "content-type": "application/json", "anthropic-version": "2023-06-01" }, body: JSON.stringify({ ...body, stream: true }) });
+  const res = await fetch(`${rig.url}/v1/messages`, { method: "POST", headers: { "x-api-key": TOKEN, "content-type": "application/json", "anthropic-version": "2023-06-01" }, body: JSON.stringify({ ...body, stream: true }) });
   assert.equal(res.status, 200);
-  const out: Array<{ event: string; data: Obj }> = [];
-  for (const frame of (await res.text()).split("\n\n")) {
-    const ev = /^event: (.*)$/m.exec(frame)?.[1];
-    const data = /^data: (.*)$/m.exec(frame)?.[1];
-    if (ev && data) out.push({ event: ev, data: JSON.parse(data) as Obj });
-  }
-  return out;
+  return namedEvents(res);
 }
 
 for (const [label, endpoint, mock] of [
@@ -235,16 +207,16 @@ describe("Anthropic ingress: thinking, auth and refusals", () => {
 
   it("authenticates by Authorization: Bearer (authToken) as well as x-api-key; no token is a 401 in Anthropic's shape", async () => {
     openaiMock.reset();
-    const bearer = new Anthropic({ baseURL: `${rt.url}/serving-endpoints/anthropic`, authToken: TOKEN, apiKey: null, maxRetries: 0 });
+    const bearer = new Anthropic({ baseURL: `${rig.url}/serving-endpoints/anthropic`, authToken: TOKEN, apiKey: null, maxRetries: 0 });
     const msg = await bearer.messages.create({ model: "via-openai", max_tokens: 16, messages: [{ role: "user", content: "Hi" }] });
     assert.equal(msg.type, "message");
-    const res = await fetch(`${rt.url}/serving-endpoints/anthropic/v1/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const res = await fetch(`${rig.url}/serving-endpoints/anthropic/v1/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     assert.equal(res.status, 401);
     const body = (await res.json()) as { type: string; error: { type: string } };
     assert.equal(body.type, "error");
     assert.equal(body.error.type, "authentication_error");
     // x-api-key counts only on the Anthropic routes.
-    const other = await fetch(`${rt.url}/api/2.0/serving-endpoints`, { headers: { "x-api-key": TOKEN } });
+    const other = await fetch(`${rig.url}/api/2.0/serving-endpoints`, { headers: { "x-api-key": TOKEN } });
     assert.equal(other.status, 401);
   });
 
@@ -258,14 +230,14 @@ describe("Anthropic ingress: thinking, auth and refusals", () => {
       [{ model: "via-openai", max_tokens: 16, messages: [{ role: "user", content: [{ type: "text" }] }] }, /messages\[0\]\.content\[0\]\.text/],
     ];
     for (const [body, message] of cases) {
-      const res = await fetch(`${rt.url}/v1/messages`, { method: "POST", headers: { "x-api-key": TOKEN, "content-type": "application/json" }, body: JSON.stringify(body) });
+      const res = await fetch(`${rig.url}/v1/messages`, { method: "POST", headers: { "x-api-key": TOKEN, "content-type": "application/json" }, body: JSON.stringify(body) });
       assert.equal(res.status, 400, JSON.stringify(body));
       const err = (await res.json()) as { type: string; error: { type: string; message: string } };
       assert.equal(err.type, "error");
       assert.equal(err.error.type, "invalid_request_error");
       assert.match(err.error.message, message);
     }
-    const bad = await fetch(`${rt.url}/v1/messages`, { method: "POST", headers: { "x-api-key": TOKEN, "content-type": "application/json" }, body: "{not json" });
+    const bad = await fetch(`${rig.url}/v1/messages`, { method: "POST", headers: { "x-api-key": TOKEN, "content-type": "application/json" }, body: "{not json" });
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as { type: string }).type, "error");
   });
