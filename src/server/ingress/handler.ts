@@ -7,7 +7,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { GatewayError } from "../../gateway/errors.js";
+import type { NativeInput } from "../../gateway/pipeline.js";
 import type { ChatChunk, ChatCompletion, ChatRequest, JsonObject } from "../../gateway/types.js";
+import type { NativeEvent } from "../../providers/provider.js";
 import { callerOf } from "../auth.js";
 import { toGatewayError } from "../errors.js";
 import { writeSse, type SseFraming } from "../sse.js";
@@ -44,7 +46,19 @@ export interface ChatIngressCall {
   events(chunks: AsyncIterable<ChatChunk>): AsyncIterable<JsonObject>;
   framing: SseFraming;
   render: ErrorRenderer;
+  /** The request as sent, for an entity that takes the ingress format as it is (pass-through). */
+  native?: NativeInput;
 }
+
+/** A pass-through stream's events, framed as the upstream sent them. */
+const nativeFraming = (errorFrame: SseFraming["error"]): SseFraming => ({
+  frame(chunk) {
+    const e = chunk as NativeEvent;
+    return e.event ? `event: ${e.event}\ndata: ${e.data}\n\n` : `data: ${e.data}\n\n`;
+  },
+  error: errorFrame,
+  end: "",
+});
 
 /** Runs a decoded chat request and answers in the ingress's format. */
 export async function handleChatIngress(deps: QueryDeps, request: FastifyRequest, reply: FastifyReply, call: ChatIngressCall): Promise<void> {
@@ -55,7 +69,14 @@ export async function handleChatIngress(deps: QueryDeps, request: FastifyRequest
   });
   let result;
   try {
-    result = await deps.gateway.query({ endpoint: call.endpoint, body: call.body, task: "llm/v1/chat", caller: callerOf(request), ctx: { signal: ac.signal, requestId: request.id } });
+    result = await deps.gateway.query({
+      endpoint: call.endpoint,
+      body: call.body,
+      task: "llm/v1/chat",
+      caller: callerOf(request),
+      ctx: { signal: ac.signal, requestId: request.id },
+      ...(call.native ? { native: call.native } : {}),
+    });
   } catch (err) {
     if (ac.signal.aborted) {
       reply.hijack();
@@ -64,17 +85,18 @@ export async function handleChatIngress(deps: QueryDeps, request: FastifyRequest
     }
     throw err;
   }
-  if (result.kind === "response") {
-    // The task was checked by the pipeline: a chat route gets a chat answer.
-    return reply.header("served-model-name", result.entity.name).header("request-id", request.id).send(call.encode(result.response as ChatCompletion));
-  }
+  void reply.header("served-model-name", result.entity.name).header("request-id", request.id);
+  // The task was checked by the pipeline: a chat route gets a chat answer.
+  if (result.kind === "response") return reply.send(call.encode(result.response as ChatCompletion));
+  if (result.kind === "native-response") return reply.header("x-tessera-pass-through", "true").send(result.body);
   reply.hijack();
+  const passThrough = result.kind === "native-stream";
   const outcome = await writeSse({
     res: raw,
-    headers: { "served-model-name": result.entity.name, "x-request-id": request.id, "request-id": request.id },
-    chunks: call.events(result.chunks as AsyncIterable<ChatChunk>),
+    headers: { "served-model-name": result.entity.name, "x-request-id": request.id, "request-id": request.id, ...(passThrough ? { "x-tessera-pass-through": "true" } : {}) },
+    chunks: result.kind === "native-stream" ? result.events : call.events(result.chunks as AsyncIterable<ChatChunk>),
     signal: ac.signal,
-    framing: call.framing,
+    framing: passThrough ? nativeFraming(call.framing.error) : call.framing,
     renderError: (err) => {
       const { error } = toGatewayError(err, deps.bodyLimit);
       return { body: call.render(error, request.id).body, error };

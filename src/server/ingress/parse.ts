@@ -34,3 +34,22 @@ export function parseAt<S extends z.ZodType>(schema: S, value: unknown, at: read
 export function unsupported(field: string, what: string): Error {
   return errors.invalidParameter(field, `'${field}' (${what}) has no equivalent in the gateway's canonical form, so it cannot be translated for this endpoint.`);
 }
+
+/**
+ * The features of a request that the canonical form cannot carry, noted while decoding
+ * (the decoder leaves them out) rather than thrown at once: a pass-through entity takes
+ * the request as it came, and only an entity that needs the translation refuses it, with
+ * the first one noted (gateway/pipeline.ts `NativeInput.untranslatable`).
+ */
+export class Untranslatable {
+  first: Error | undefined;
+
+  note(field: string, what: string): void {
+    this.first ??= unsupported(field, what);
+  }
+
+  /** Throws the first noted refusal (for answers that have no pass-through). */
+  throwIfAny(): void {
+    if (this.first) throw this.first;
+  }
+}

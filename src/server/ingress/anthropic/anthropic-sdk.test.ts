@@ -48,7 +48,8 @@ for (const [label, endpoint, mock] of [
       const msg = await client.messages.create({ model: endpoint, max_tokens: 64, system: "Be brief.", messages: [{ role: "user", content: "Hi" }] });
       assert.equal(msg.type, "message");
       assert.equal(msg.role, "assistant");
-      assert.equal(msg.model, endpoint);
+      // Translated answers echo the endpoint's name; a pass-through answer is Anthropic's own, naming its model.
+      assert.equal(msg.model, endpoint === "via-openai" ? endpoint : "claude-sonnet-4-6");
       assert.ok(msg.id.startsWith("msg_"));
       assert.deepEqual(msg.content.map((b) => b.type), ["text"]);
       assert.equal(msg.content[0]?.type === "text" ? msg.content[0].text : "", "Hello there.");
@@ -84,7 +85,7 @@ for (const [label, endpoint, mock] of [
       assert.equal(names[1], "ping");
       assert.equal(names.at(-1), "message_stop");
       assert.equal(names.at(-2), "message_delta");
-      assert.deepEqual([...new Set(names.slice(2, -2))], ["content_block_start", "content_block_delta", "content_block_stop"]);
+      assert.deepEqual([...new Set(names.slice(2, -2).filter((n) => n !== "ping"))], ["content_block_start", "content_block_delta", "content_block_stop"]);
       for (const e of events) assert.equal(e.data["type"], e.event, "data.type matches the event name");
       const md = events.at(-2)?.data as { delta: Obj; usage: Obj };
       assert.deepEqual(md.delta, { stop_reason: "end_turn", stop_sequence: null });
@@ -180,6 +181,60 @@ for (const [label, endpoint, mock] of [
     });
   });
 }
+
+describe("Anthropic ingress → Anthropic endpoint: pass-through", () => {
+  it("forwards the native body (model swapped) and the beta header; answers the native message", async () => {
+    anthropicMock.reset();
+    anthropicMock.enqueue({ text: "Read it.", usage: { prompt: 40, completion: 3, cached: 10, cacheWrite: 5 } });
+    const body = {
+      model: "via-anthropic",
+      max_tokens: 64,
+      // A document block and a container have no canonical form: only a pass-through can take them.
+      messages: [{ role: "user", content: [{ type: "document", source: { type: "text", media_type: "text/plain", data: "Some text." } }, { type: "text", text: "Summarise" }] }],
+      metadata: { user_id: "u-1" },
+    };
+    const res = await fetch(`${rig.url}/serving-endpoints/anthropic/v1/messages`, { method: "POST", headers: { "x-api-key": TOKEN, "content-type": "application/json", "anthropic-version": "2023-06-01", "anthropic-beta": "files-api-2025-04-14" }, body: JSON.stringify(body) });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("x-tessera-pass-through"), "true");
+    const msg = (await res.json()) as { usage: Obj; content: Obj[] };
+    // Anthropic's own counters, cache writes included (the canonical usage has no field for those).
+    assert.equal(msg.usage["cache_creation_input_tokens"], 5);
+    assert.equal(msg.usage["cache_read_input_tokens"], 10);
+    assert.equal(msg.usage["service_tier"], "standard");
+    const received = anthropicMock.last();
+    assert.deepEqual(received.json, { ...body, model: "claude-sonnet-4-6" });
+    assert.equal(received.headers["anthropic-beta"], "files-api-2025-04-14");
+    assert.equal(received.headers["x-api-key"], "sk-ant-ingress-test-key");
+
+    // The same request to an OpenAI-backed endpoint names what it cannot translate.
+    const refused = await fetch(`${rig.url}/v1/messages`, { method: "POST", headers: { "x-api-key": TOKEN, "content-type": "application/json" }, body: JSON.stringify({ ...body, model: "via-openai" }) });
+    assert.equal(refused.status, 400);
+    assert.match(((await refused.json()) as { error: { message: string } }).error.message, /messages\[0\]\.content\[0\]\.type.*document/);
+  });
+
+  it("streams the upstream's events unchanged", async () => {
+    anthropicMock.reset();
+    anthropicMock.enqueue({ text: "Streamed natively.", usage: { prompt: 8, completion: 3 } });
+    const res = await fetch(`${rig.url}/v1/messages`, { method: "POST", headers: { "x-api-key": TOKEN, "content-type": "application/json" }, body: JSON.stringify({ model: "via-anthropic", max_tokens: 32, stream: true, messages: [{ role: "user", content: "Hi" }] }) });
+    assert.equal(res.headers.get("x-tessera-pass-through"), "true");
+    const events = await namedEvents(res);
+    const start = events[0]?.data as { message: { model: string; usage: Obj } };
+    assert.equal(start.message.model, "claude-sonnet-4-6");
+    assert.equal(start.message.usage["service_tier"], "standard");
+    assert.equal(events.at(-1)?.event, "message_stop");
+    const sdk = await client.messages.stream({ model: "via-anthropic", max_tokens: 32, messages: [{ role: "user", content: "Hi" }] }).finalMessage();
+    assert.equal(sdk.content[0]?.type === "text" ? sdk.content[0].text : "", "Hello from the mock.");
+  });
+
+  it("a cut pass-through stream ends with an error event, never a clean end", async () => {
+    anthropicMock.reset();
+    anthropicMock.enqueue({ text: "This stream is cut short", truncate: true });
+    const res = await fetch(`${rig.url}/v1/messages`, { method: "POST", headers: { "x-api-key": TOKEN, "content-type": "application/json" }, body: JSON.stringify({ model: "via-anthropic", max_tokens: 32, stream: true, messages: [{ role: "user", content: "Hi" }] }) });
+    const events = await namedEvents(res);
+    assert.equal(events.at(-1)?.event, "error");
+    assert.equal((events.at(-1)?.data["error"] as Obj)["type"], "api_error");
+  });
+});
 
 describe("Anthropic ingress: thinking, auth and refusals", () => {
   it("signed thinking round-trips through an Anthropic-backed endpoint, created and streamed", async () => {

@@ -14,12 +14,14 @@
  * - `thinking`, `stop_sequences`, `metadata.user_id`, `output_config.format` → `thinking`,
  *   `stop`, `user`, `response_format`.
  *
- * What has no canonical equivalent (documents, server tools, MCP servers, containers…) is a
- * 400 naming the field — never dropped. On a pass-through route those still work.
+ * What has no canonical equivalent (documents, server tools, MCP servers, containers…) is
+ * noted in an `Untranslatable` and left out of the canonical request: an Anthropic
+ * endpoint takes the request as it came (pass-through), any other answers a 400 naming
+ * the first such field — never a silent drop.
  */
 import { errors } from "../../../gateway/errors.js";
 import type { ChatMessage, ChatRequest, ContentPart, JsonObject, ToolCall } from "../../../gateway/types.js";
-import { parseAt, unsupported } from "../parse.js";
+import { parseAt, Untranslatable } from "../parse.js";
 import { BLOCKS, type AnthropicMessage, type AnthropicTool, type CountTokensRequest, type ImageBlock, type MessagesRequest, type TextBlock } from "./api.js";
 
 /** Top-level fields of the Messages API with no canonical counterpart. */
@@ -68,7 +70,7 @@ function toolResultMessage(raw: unknown, at: Array<string | number>): ChatMessag
   return withCache(msg, b.cache_control);
 }
 
-function userMessages(m: AnthropicMessage, at: Array<string | number>): ChatMessage[] {
+function userMessages(m: AnthropicMessage, at: Array<string | number>, u: Untranslatable): ChatMessage[] {
   if (typeof m.content === "string") return [{ role: "user", content: m.content }];
   const results: ChatMessage[] = [];
   const parts: ContentPart[] = [];
@@ -85,13 +87,14 @@ function userMessages(m: AnthropicMessage, at: Array<string | number>): ChatMess
         results.push(toolResultMessage(raw, f));
         break;
       default:
-        throw unsupported(`${fieldOf(f)}.type`, `a '${raw.type}' block in a user turn`);
+        u.note(`${fieldOf(f)}.type`, `a '${raw.type}' block in a user turn`);
     }
   });
-  return parts.length ? [...results, { role: "user", content: parts }] : results;
+  // A turn left empty by what was noted still holds its place in the conversation.
+  return parts.length || results.length === 0 ? [...results, { role: "user", content: parts }] : results;
 }
 
-function assistantMessage(m: AnthropicMessage, at: Array<string | number>): ChatMessage {
+function assistantMessage(m: AnthropicMessage, at: Array<string | number>, u: Untranslatable): ChatMessage {
   if (typeof m.content === "string") return { role: "assistant", content: m.content };
   const parts: ContentPart[] = [];
   const calls: ToolCall[] = [];
@@ -118,7 +121,7 @@ function assistantMessage(m: AnthropicMessage, at: Array<string | number>): Chat
         break;
       }
       default:
-        throw unsupported(`${fieldOf(f)}.type`, `a '${raw.type}' block in an assistant turn`);
+        u.note(`${fieldOf(f)}.type`, `a '${raw.type}' block in an assistant turn`);
     }
   });
   const msg: ChatMessage = { role: "assistant", content: parts.length ? parts : null };
@@ -130,10 +133,13 @@ function fieldOf(path: ReadonlyArray<string | number>): string {
   return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("");
 }
 
-function toolOf(t: AnthropicTool, i: number): JsonObject {
+function toolOf(t: AnthropicTool, i: number, u: Untranslatable): JsonObject | undefined {
   const type = t.type ?? "custom";
   if (type !== "custom") {
-    if (SERVER_TOOL.test(type)) throw unsupported(`tools[${i}].type`, `Anthropic's server tool '${type}'`);
+    if (SERVER_TOOL.test(type)) {
+      u.note(`tools[${i}].type`, `Anthropic's server tool '${type}'`);
+      return undefined;
+    }
     // Client tools (computer use, text editor, bash): the canonical form carries them as they are.
     return { ...t };
   }
@@ -163,21 +169,22 @@ function toolChoiceOf(tc: NonNullable<MessagesRequest["tool_choice"]>): { tool_c
  * decision, the model not thinking, so they map to none rather than to a refusal that
  * would stop coding agents which always send them. Anything else is refused by name.
  */
-function thinkingOf(t: NonNullable<MessagesRequest["thinking"]>): JsonObject | undefined {
+function thinkingOf(t: NonNullable<MessagesRequest["thinking"]>, u: Untranslatable): JsonObject | undefined {
   if (t.type === "disabled" || t.type === "adaptive" || t.type === "between_tools") return undefined;
   if (t.type === "enabled") return { type: "enabled", budget_tokens: t.budget_tokens };
-  throw unsupported("thinking.type", `thinking of type '${t.type}'`);
+  u.note("thinking.type", `thinking of type '${t.type}'`);
+  return undefined;
 }
 
 const EFFORTS = new Set(["low", "medium", "high"]);
 
 /** `output_config`: `format` → `response_format`, `effort` → `reasoning_effort` (the levels both know). */
-function outputConfigOf(oc: NonNullable<MessagesRequest["output_config"]>, into: JsonObject): void {
-  for (const k of Object.keys(oc)) if (k !== "format" && k !== "effort") throw unsupported(`output_config.${k}`, "an output setting");
+function outputConfigOf(oc: NonNullable<MessagesRequest["output_config"]>, into: JsonObject, u: Untranslatable): void {
+  for (const k of Object.keys(oc)) if (k !== "format" && k !== "effort") u.note(`output_config.${k}`, "an output setting");
   const effort = oc["effort"];
   if (effort !== undefined && effort !== null) {
-    if (typeof effort !== "string" || !EFFORTS.has(effort)) throw unsupported("output_config.effort", `effort '${String(effort)}'`);
-    into["reasoning_effort"] = effort;
+    if (typeof effort === "string" && EFFORTS.has(effort)) into["reasoning_effort"] = effort;
+    else u.note("output_config.effort", `effort '${String(effort)}'`);
   }
   const f = oc.format;
   if (!f) return;
@@ -192,47 +199,49 @@ function markLastMessage(messages: ChatMessage[], cc: unknown): void {
 }
 
 /** The canonical messages of a Messages API conversation (system first). */
-export function canonicalMessages(req: Pick<MessagesRequest, "system" | "messages">): ChatMessage[] {
+export function canonicalMessages(req: Pick<MessagesRequest, "system" | "messages">, u: Untranslatable): ChatMessage[] {
   const out: ChatMessage[] = [];
   const system = systemMessage(req.system);
   if (system) out.push(system);
   req.messages.forEach((m, i) => {
     const at = ["messages", i];
-    if (m.role === "user") out.push(...userMessages(m, at));
-    else out.push(assistantMessage(m, at));
+    if (m.role === "user") out.push(...userMessages(m, at, u));
+    else out.push(assistantMessage(m, at, u));
   });
   return out;
 }
 
 /** The tool fields of a request (tools, tool_choice, parallel_tool_calls), canonical. */
-function toolFields(req: Pick<MessagesRequest, "tools" | "tool_choice">, into: JsonObject): void {
-  if (req.tools?.length) into["tools"] = req.tools.map(toolOf);
+function toolFields(req: Pick<MessagesRequest, "tools" | "tool_choice">, into: JsonObject, u: Untranslatable): void {
+  const tools = (req.tools ?? []).map((t, i) => toolOf(t, i, u)).filter((t): t is JsonObject => t !== undefined);
+  if (tools.length) into["tools"] = tools;
   // Without tools, "auto" and "none" say nothing (and some upstreams refuse a tool_choice alone).
   const tc = req.tool_choice;
-  if (tc && (req.tools?.length || (tc.type !== "auto" && tc.type !== "none"))) Object.assign(into, toolChoiceOf(tc));
+  if (tc && (tools.length || (tc.type !== "auto" && tc.type !== "none"))) Object.assign(into, toolChoiceOf(tc));
 }
 
 /**
  * The canonical chat request for a Messages API body; `ingress` goes into `usage_context`
- * so usage records say which API the call came in through.
+ * so usage records say which API the call came in through. What it cannot carry is noted
+ * in `u` and left out.
  *
  * @example
- *   toCanonical({ model: "claude", max_tokens: 64, messages: [{ role: "user", content: "Hi" }] }, "anthropic-messages")
+ *   toCanonical({ model: "claude", max_tokens: 64, messages: [{ role: "user", content: "Hi" }] }, "anthropic-messages", new Untranslatable())
  *   // { model: "claude", max_tokens: 64, messages: [{ role: "user", content: "Hi" }], usage_context: { ingress: "anthropic-messages" } }
  */
-export function toCanonical(req: MessagesRequest, ingress: string): ChatRequest {
-  for (const [k, what] of Object.entries(UNSUPPORTED_FIELDS)) if (req[k] !== undefined) throw unsupported(k, what);
-  if (req.service_tier !== undefined && req.service_tier !== "auto") throw unsupported("service_tier", `service tier '${req.service_tier}'`);
-  if (req["speed"] !== undefined && req["speed"] !== null && req["speed"] !== "standard") throw unsupported("speed", `speed '${String(req["speed"])}'`);
-  const out: ChatRequest = { model: req.model, messages: canonicalMessages(req), max_tokens: req.max_tokens };
+export function toCanonical(req: MessagesRequest, ingress: string, u: Untranslatable): ChatRequest {
+  for (const [k, what] of Object.entries(UNSUPPORTED_FIELDS)) if (req[k] !== undefined) u.note(k, what);
+  if (req.service_tier !== undefined && req.service_tier !== "auto") u.note("service_tier", `service tier '${req.service_tier}'`);
+  if (req["speed"] !== undefined && req["speed"] !== null && req["speed"] !== "standard") u.note("speed", `speed '${String(req["speed"])}'`);
+  const out: ChatRequest = { model: req.model, messages: canonicalMessages(req, u), max_tokens: req.max_tokens };
   if (req.temperature !== undefined) out.temperature = req.temperature;
   if (req.top_p !== undefined) out.top_p = req.top_p;
   if (req.top_k !== undefined) out["top_k"] = req.top_k;
   if (req.stop_sequences?.length) out.stop = req.stop_sequences;
-  toolFields(req, out);
-  const thinking = req.thinking ? thinkingOf(req.thinking) : undefined;
+  toolFields(req, out, u);
+  const thinking = req.thinking ? thinkingOf(req.thinking, u) : undefined;
   if (thinking) out["thinking"] = thinking;
-  if (req.output_config) outputConfigOf(req.output_config, out);
+  if (req.output_config) outputConfigOf(req.output_config, out, u);
   markLastMessage(out.messages, req["cache_control"]);
   const user = req.metadata?.user_id;
   if (typeof user === "string" && user) out["user"] = user;
@@ -246,8 +255,8 @@ export function toCanonical(req: MessagesRequest, ingress: string): ChatRequest 
 }
 
 /** The canonical request a `count_tokens` body stands for (what the model would be asked to read). */
-export function countTokensCanonical(req: CountTokensRequest): ChatRequest {
-  const out: ChatRequest = { model: req.model, messages: canonicalMessages(req) };
-  toolFields(req, out);
+export function countTokensCanonical(req: CountTokensRequest, u: Untranslatable): ChatRequest {
+  const out: ChatRequest = { model: req.model, messages: canonicalMessages(req, u) };
+  toolFields(req, out, u);
   return out;
 }
