@@ -1,5 +1,5 @@
 /**
- * The native provider APIs on the way in (Anthropic Messages, OpenAI Responses): each one a
+ * The native provider APIs on the way in (Anthropic Messages, OpenAI Responses, Gemini): each one a
  * folder that decodes its format into the canonical chat request and encodes the
  * canonical answer and stream back — the mirror of a provider adapter, beside the edge.
  */
@@ -7,6 +7,7 @@ import type { FastifyInstance } from "fastify";
 import type { QueryDeps } from "../routes/query.js";
 import { anthropicRoutes } from "./anthropic/routes.js";
 import { responsesRoutes } from "./responses/routes.js";
+import { geminiRoutes } from "./gemini/routes.js";
 
 export { authorizationOf } from "./auth.js";
 
@@ -14,4 +15,5 @@ export { authorizationOf } from "./auth.js";
 export function ingressRoutes(app: FastifyInstance, deps: QueryDeps): void {
   anthropicRoutes(app, deps);
   responsesRoutes(app, deps);
+  geminiRoutes(app, deps);
 }
