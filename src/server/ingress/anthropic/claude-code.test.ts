@@ -58,13 +58,13 @@ async function post(path: string, body: Obj, extra: Record<string, string> = {})
 
 describe("Claude Code's request sequence through an OpenAI-backed endpoint", () => {
   it("start-up: the quota probe and a token count", async () => {
-    rig.openaiMock.reset();
-    rig.openaiMock.enqueue({ text: "ok", finish: "length", usage: { prompt: 8, completion: 1 } });
+    rig.get("via-openai").mock.reset();
+    rig.get("via-openai").mock.enqueue({ text: "ok", finish: "length", usage: { prompt: 8, completion: 1 } });
     const probe = await post("/v1/messages?beta=true", { model: "via-openai", max_tokens: 1, messages: [{ role: "user", content: "quota" }], metadata: METADATA });
     assert.equal(probe.status, 200);
     const m = (await probe.json()) as Obj;
     assert.equal(m["stop_reason"], "max_tokens");
-    assert.equal(rig.openaiMock.last().json && (rig.openaiMock.last().json as Obj)["user"], METADATA.user_id);
+    assert.equal(rig.get("via-openai").mock.last().json && (rig.get("via-openai").mock.last().json as Obj)["user"], METADATA.user_id);
 
     const count = await post("/v1/messages/count_tokens?beta=true", { model: "via-openai", messages: [{ role: "user", content: "foo" }], tools: TOOLS }, { "anthropic-beta": "claude-code-20250219,token-counting-2024-11-01" });
     assert.equal(count.status, 200);
@@ -72,8 +72,8 @@ describe("Claude Code's request sequence through an OpenAI-backed endpoint", () 
   });
 
   it("one tool-using turn, streamed with thinking, then the tool result back", async () => {
-    rig.openaiMock.reset();
-    rig.openaiMock.enqueue({ text: "Let me look.", toolCalls: [{ id: "call_ls1", name: "Bash", arguments: { command: "ls", description: "List files" } }], usage: { prompt: 900, completion: 40, cached: 600 } });
+    rig.get("via-openai").mock.reset();
+    rig.get("via-openai").mock.enqueue({ text: "Let me look.", toolCalls: [{ id: "call_ls1", name: "Bash", arguments: { command: "ls", description: "List files" } }], usage: { prompt: 900, completion: 40, cached: 600 } });
     const first = { role: "user", content: [{ type: "text", text: "What files are here?", cache_control: { type: "ephemeral" } }] };
     const turn = {
       model: "via-openai",
@@ -104,12 +104,12 @@ describe("Claude Code's request sequence through an OpenAI-backed endpoint", () 
     const delta = events.at(-2)?.data as { delta: Obj; usage: Obj };
     assert.equal(delta.delta["stop_reason"], "tool_use");
     assert.deepEqual(delta.usage, { input_tokens: 300, output_tokens: 40, cache_creation_input_tokens: 0, cache_read_input_tokens: 600 });
-    const sent = rig.openaiMock.last().json as Obj;
+    const sent = rig.get("via-openai").mock.last().json as Obj;
     assert.deepEqual(sent["thinking"], { type: "enabled", budget_tokens: 31999 });
     assert.equal((sent["tools"] as unknown[]).length, 2);
     assert.equal(sent["stream"], true);
 
-    rig.openaiMock.enqueue({ text: "There are two files: a.txt and b.txt.", usage: { prompt: 950, completion: 12 } });
+    rig.get("via-openai").mock.enqueue({ text: "There are two files: a.txt and b.txt.", usage: { prompt: 950, completion: 12 } });
     const back = {
       ...turn,
       messages: [
@@ -124,7 +124,7 @@ describe("Claude Code's request sequence through an OpenAI-backed endpoint", () 
       .map((e) => (e.data["delta"] as Obj)["text"])
       .join("");
     assert.equal(text, "There are two files: a.txt and b.txt.");
-    const messages = (rig.openaiMock.last().json as { messages: Obj[] }).messages;
+    const messages = (rig.get("via-openai").mock.last().json as { messages: Obj[] }).messages;
     assert.deepEqual(messages.map((m) => m["role"]), ["system", "user", "assistant", "tool"]);
     assert.equal(messages[3]?.["tool_call_id"], "call_ls1");
     assert.equal(messages[3]?.["content"], "a.txt\nb.txt");
