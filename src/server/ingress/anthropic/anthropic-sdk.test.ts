@@ -228,6 +228,23 @@ describe("Anthropic ingress → Anthropic endpoint: pass-through", () => {
     assert.equal(sdk.content[0]?.type === "text" ? sdk.content[0].text : "", "Hello from the mock.");
   });
 
+  it("an endpoint with guardrails translates instead (they must read the content)", async () => {
+    const b = rig.get("via-anthropic");
+    const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+    const created = await fetch(`${rig.url}/api/2.0/serving-endpoints`, { method: "POST", headers, body: JSON.stringify({ name: "via-anthropic-guarded", config: { served_entities: [{ name: "entity", external_model: b.fx.externalModel(b.mock.url, "llm/v1/chat") }] } }) });
+    assert.equal(created.status, 200, await created.text());
+    const put = await fetch(`${rig.url}/api/2.0/serving-endpoints/via-anthropic-guarded/ai-gateway`, { method: "PUT", headers, body: JSON.stringify({ guardrails: { input: { pii: { behavior: "BLOCK" } } } }) });
+    assert.equal(put.status, 200, await put.text());
+    b.mock.reset();
+    const res = await fetch(`${rig.url}/v1/messages`, { method: "POST", headers: { "x-api-key": TOKEN, "content-type": "application/json" }, body: JSON.stringify({ model: "via-anthropic-guarded", max_tokens: 32, messages: [{ role: "user", content: "Hi" }] }) });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("x-tessera-pass-through"), null);
+    assert.equal(((await res.json()) as { model: string }).model, "via-anthropic-guarded");
+    const blocked = await fetch(`${rig.url}/v1/messages`, { method: "POST", headers: { "x-api-key": TOKEN, "content-type": "application/json" }, body: JSON.stringify({ model: "via-anthropic-guarded", max_tokens: 32, messages: [{ role: "user", content: "My email is jane.doe@example.com" }] }) });
+    assert.equal(blocked.status, 400);
+    assert.equal(((await blocked.json()) as { type: string }).type, "error");
+  });
+
   it("a cut pass-through stream ends with an error event, never a clean end", async () => {
     anthropicMock.reset();
     anthropicMock.enqueue({ text: "This stream is cut short", truncate: true });
