@@ -103,6 +103,23 @@ for (const [label, endpoint] of BACKENDS) {
   });
 }
 
+describe("Gemini ingress: thought signatures", () => {
+  it("a Vertex endpoint's signed thoughts come back as thought parts and return to Gemini unchanged", async () => {
+    const b = rig.get("via-vertex");
+    b.mock.reset();
+    b.mock.enqueue({ reasoning: [{ text: "Thinking it over.", signature: "c2lnLXZlcnRleA==" }], text: "42." });
+    const r = await genai.models.generateContent({ model: "via-vertex", contents: "Answer?", config: { maxOutputTokens: 2048, thinkingConfig: { thinkingBudget: 1024, includeThoughts: true } } });
+    const parts = r.candidates?.[0]?.content?.parts ?? [];
+    const thought = parts.find((p) => p.thought === true);
+    assert.equal(thought?.text, "Thinking it over.");
+    assert.equal(thought?.thoughtSignature, "c2lnLXZlcnRleA==");
+    assert.equal(r.text, "42.");
+    b.mock.enqueue({ text: "Still 42." });
+    await genai.models.generateContent({ model: "via-vertex", contents: [{ role: "user", parts: [{ text: "Answer?" }] }, r.candidates?.[0]?.content ?? { role: "model", parts: [] }, { role: "user", parts: [{ text: "Sure?" }] }] });
+    assert.deepEqual(b.view().reasoning().map((x) => x.signature), ["c2lnLXZlcnRleA=="]);
+  });
+});
+
 describe("Gemini ingress: errors and refusals", () => {
   it("answers in Google's error shape, naming what cannot be translated", async () => {
     await assert.rejects(genai.models.generateContent({ model: "no-such-endpoint", contents: "Hi" }), (err: unknown) => {
