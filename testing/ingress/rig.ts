@@ -1,7 +1,8 @@
 /**
  * What the ingress tests share: a running Tessera (in process, real HTTP on loopback) with
  * one chat endpoint per provider family — OpenAI, Anthropic, Bedrock (Claude) and Vertex
- * (Gemini) — each served by that provider's conformance mock, and the fixture's neutral
+ * (Gemini) — each served by that provider's conformance mock (and an OpenAI-backed
+ * embeddings endpoint, `embed-openai`), and the fixture's neutral
  * view of what each mock received, so a test can check the upstream side without knowing
  * its wire format.
  */
@@ -65,12 +66,13 @@ async function createEndpoint(rt: Runtime, name: string, externalModel: Record<s
 }
 
 export async function startIngressRig(): Promise<IngressRig> {
-  const rt = await startRuntime({ port: 0, dataDir: mkdtempSync(join(tmpdir(), "tessera-ingress-")), env: { TESSERA_ADMIN_TOKEN: RIG_TOKEN, TESSERA_LOG_LEVEL: "silent", TESSERA_SHUTDOWN_GRACE_MS: "200" } });
+  const rt = await startRuntime({ port: 0, dataDir: mkdtempSync(join(tmpdir(), "tessera-ingress-")), env: { TESSERA_ADMIN_TOKEN: RIG_TOKEN, TESSERA_LOG_LEVEL: process.env["TESSERA_RIG_LOG"] ?? "silent", TESSERA_SHUTDOWN_GRACE_MS: "200" } });
   const backends: Backend[] = [];
   for (const [label, endpoint, fx] of FAMILIES) {
     const mock = await fx.startMock();
     await createEndpoint(rt, endpoint, fx.externalModel(mock.url, "llm/v1/chat"));
     const model = () => mock.requests.filter((r) => (fx.isModelCall ? fx.isModelCall(r) : true));
+    if (label === "OpenAI-backed") await createEndpoint(rt, "embed-openai", fx.externalModel(mock.url, "llm/v1/embeddings"));
     backends.push({
       label,
       endpoint,

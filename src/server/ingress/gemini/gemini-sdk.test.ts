@@ -120,6 +120,22 @@ describe("Gemini ingress: thought signatures", () => {
   });
 });
 
+describe("Gemini ingress: embeddings", () => {
+  it("embedContent (batchEmbedContents on the wire) reaches an embeddings endpoint, one vector per content", async () => {
+    const r = await genai.models.embedContent({ model: "embed-openai", contents: ["first text", "second text"], config: { outputDimensionality: 8 } });
+    assert.equal(r.embeddings?.length, 2);
+    assert.ok((r.embeddings?.[0]?.values?.length ?? 0) > 0);
+    assert.notDeepEqual(r.embeddings?.[0]?.values, r.embeddings?.[1]?.values);
+    const sent = rig.get("via-openai").mock.last().json as Obj;
+    assert.deepEqual(sent["input"], ["first text", "second text"]);
+    assert.equal(sent["dimensions"], 8);
+    const one = await fetch(`${rig.url}/serving-endpoints/gemini/v1beta/models/embed-openai:embedContent`, { method: "POST", headers: { "x-goog-api-key": TOKEN, "content-type": "application/json" }, body: JSON.stringify({ content: { parts: [{ text: "single" }] } }) });
+    assert.equal(one.status, 200);
+    assert.ok(((await one.json()) as { embedding: { values: number[] } }).embedding.values.length > 0);
+    await assert.rejects(genai.models.embedContent({ model: "embed-openai", contents: "x", config: { taskType: "RETRIEVAL_DOCUMENT" } }), /taskType/);
+  });
+});
+
 describe("Gemini ingress: errors and refusals", () => {
   it("answers in Google's error shape, naming what cannot be translated", async () => {
     await assert.rejects(genai.models.generateContent({ model: "no-such-endpoint", contents: "Hi" }), (err: unknown) => {

@@ -1,7 +1,8 @@
 /**
  * The Gemini API on the way in, for every chat endpoint whatever its provider:
  * `POST /serving-endpoints/gemini/v1beta/models/{endpoint}:generateContent`,
- * `…:streamGenerateContent?alt=sse` and `…:countTokens` (what `new GoogleGenAI({ apiKey,
+ * `…:streamGenerateContent?alt=sse`, `…:countTokens`, and on embeddings endpoints
+ * `…:embedContent` / `…:batchEmbedContents` (embed.ts) (what `new GoogleGenAI({ apiKey,
  * httpOptions: { baseUrl: "<host>/serving-endpoints/gemini" } })` calls; `v1` too). The
  * model in the path names the serving endpoint. Authentication also by
  * `x-goog-api-key` carrying a Tessera token (auth.ts). Errors are Google's shape.
@@ -18,6 +19,7 @@ import { canonicalMessages, toCanonical } from "./decode.js";
 import { toGeminiResponse } from "./encode.js";
 import { geminiError } from "./errors.js";
 import { geminiChunks, geminiFraming } from "./stream.js";
+import { batchEmbedContents, embedContent } from "./embed.js";
 
 export const GEMINI_INGRESS = "gemini";
 
@@ -69,8 +71,12 @@ export function geminiRoutes(app: FastifyInstance, deps: QueryDeps): void {
             return generate(deps, request, reply, endpoint, true);
           case "countTokens":
             return countTokens(deps, request, endpoint);
+          case "embedContent":
+            return embedContent(deps, request, reply, endpoint);
+          case "batchEmbedContents":
+            return batchEmbedContents(deps, request, reply, endpoint);
           default:
-            throw errors.notFound(`The Gemini method '${method}' is not served here (generateContent, streamGenerateContent, countTokens).`);
+            throw errors.notFound(`The Gemini method '${method}' is not served here (generateContent, streamGenerateContent, countTokens, embedContent, batchEmbedContents).`);
         }
       });
     }
