@@ -311,6 +311,10 @@ describe("Anthropic ingress: thinking, auth and refusals", () => {
       assert.equal(err.error.type, "invalid_request_error");
       assert.match(err.error.message, message);
     }
+    // Unknown paths under the API's prefix answer in its shape too.
+    const unknown = await fetch(`${rig.url}/serving-endpoints/anthropic/v1/nothing-here`, { method: "POST", headers: { "x-api-key": TOKEN } });
+    assert.equal(unknown.status, 404);
+    assert.equal(((await unknown.json()) as { error: { type: string } }).error.type, "not_found_error");
     const bad = await fetch(`${rig.url}/v1/messages`, { method: "POST", headers: { "x-api-key": TOKEN, "content-type": "application/json" }, body: "{not json" });
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as { type: string }).type, "error");
