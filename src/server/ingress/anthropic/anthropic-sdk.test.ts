@@ -10,6 +10,7 @@ import { after, before, describe, it } from "node:test";
 import Anthropic from "@anthropic-ai/sdk";
 import type { MockServer } from "../../../../testing/mocks/mock-server.js";
 import { BACKENDS, namedEvents, RIG_TOKEN as TOKEN, startIngressRig, type IngressRig } from "../../../../testing/ingress/rig.js";
+import { ingressMatrix } from "../../../../testing/ingress/matrix.js";
 
 type Obj = Record<string, unknown>;
 
@@ -25,7 +26,12 @@ before(async () => {
   client = new Anthropic({ baseURL: `${rig.url}/serving-endpoints/anthropic`, apiKey: TOKEN, maxRetries: 0 });
 });
 
-after(() => rig.close());
+const matrix = ingressMatrix("anthropic");
+
+after(async () => {
+  matrix.check();
+  await rig.close();
+});
 
 function lastBody(mock: MockServer): Obj {
   return mock.last().json as Obj;
@@ -40,9 +46,10 @@ async function rawEvents(body: Obj): Promise<Array<{ event: string; data: Obj }>
 
 for (const [label, endpoint] of BACKENDS) {
   describe(`Anthropic SDK → ${label} endpoint`, () => {
+    const cell = (name: string, fn: () => Promise<void>) => matrix.it(label, name, fn);
     const mock = () => rig.get(endpoint).mock;
     const view = () => rig.get(endpoint).view();
-    it("messages.create: text, stop_reason, usage; system and sampling reach the upstream", async () => {
+    cell("simple (messages.create)", async () => {
       mock().reset();
       mock().enqueue({ text: "Hello there.", usage: { prompt: 12, completion: 4 } });
       const msg = await client.messages.create({ model: endpoint, max_tokens: 64, system: "Be brief.", messages: [{ role: "user", content: "Hi" }] });
@@ -62,7 +69,7 @@ for (const [label, endpoint] of BACKENDS) {
       assert.deepEqual(v.turns(), [{ role: "user", text: "Hi" }]);
     });
 
-    it("messages.stream: text arrives in deltas; the final message has the text and usage", async () => {
+    cell("stream (messages.stream)", async () => {
       mock().reset();
       mock().enqueue({ text: "One, two, three, four.", pieces: 4, usage: { prompt: 9, completion: 6 } });
       const deltas: string[] = [];
@@ -77,7 +84,7 @@ for (const [label, endpoint] of BACKENDS) {
       assert.equal(msg.usage.input_tokens, 9);
     });
 
-    it("streams the exact event sequence", async () => {
+    cell("event sequence, usage in stream", async () => {
       mock().reset();
       mock().enqueue({ text: "Hi.", usage: { prompt: 5, completion: 2 } });
       const events = await rawEvents({ model: endpoint, max_tokens: 32, messages: [{ role: "user", content: "Hi" }] });
@@ -94,7 +101,7 @@ for (const [label, endpoint] of BACKENDS) {
       assert.equal(md.usage["input_tokens"], 5);
     });
 
-    it("tools: a forced call comes back as a tool_use block; the tool result reaches the upstream", async () => {
+    cell("forced tool call, tool result", async () => {
       mock().reset();
       mock().enqueue({ toolCalls: [{ id: "call_w1", name: "get_weather", arguments: { city: "Paris" } }], usage: { prompt: 20, completion: 8 } });
       const tools: Anthropic.Tool[] = [{ name: "get_weather", description: "Weather of a city", input_schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } }];
@@ -123,7 +130,7 @@ for (const [label, endpoint] of BACKENDS) {
       assert.deepEqual(v.historyToolCalls().map((c) => [c.name, c.arguments]), [["get_weather", { city: "Paris" }]]);
     });
 
-    it("streamed parallel tool calls: input_json_delta pieces build both inputs", async () => {
+    cell("streamed parallel tool calls", async () => {
       mock().reset();
       mock().enqueue({
         text: "Checking both.",
@@ -148,21 +155,21 @@ for (const [label, endpoint] of BACKENDS) {
       assert.equal(msg.content[0]?.type, "text");
     });
 
-    it("images: a base64 image block reaches the upstream", async () => {
+    cell("vision", async () => {
       mock().reset();
       const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
       await client.messages.create({ model: endpoint, max_tokens: 32, messages: [{ role: "user", content: [{ type: "image", source: { type: "base64", media_type: "image/png", data: png } }, { type: "text", text: "What is this?" }] }] });
       assert.deepEqual(view().images(), [{ mediaType: "image/png", data: png }]);
     });
 
-    it("countTokens answers an estimate without calling the model", async () => {
+    cell("countTokens", async () => {
       mock().reset();
       const r = await client.messages.countTokens({ model: endpoint, system: "Be brief.", messages: [{ role: "user", content: "How many tokens is this sentence, roughly?" }] });
       assert.ok(r.input_tokens > 5, `input_tokens ${r.input_tokens}`);
       assert.equal(rig.get(endpoint).calls(), 0);
     });
 
-    it("an upstream 503 is Anthropic's 529 overloaded_error; a mid-stream error is an error event", async () => {
+    cell("upstream error, mid-stream error", async () => {
       mock().reset();
       mock().enqueue({ error: { status: 503, message: "busy right now" } });
       await assert.rejects(client.messages.create({ model: endpoint, max_tokens: 16, messages: [{ role: "user", content: "Hi" }] }), (err: unknown) => {

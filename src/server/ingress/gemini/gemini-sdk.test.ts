@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { FunctionCallingConfigMode, GoogleGenAI, Type } from "@google/genai";
 import { BACKENDS, RIG_TOKEN as TOKEN, startIngressRig, type IngressRig } from "../../../../testing/ingress/rig.js";
+import { ingressMatrix } from "../../../../testing/ingress/matrix.js";
 import type { MockServer } from "../../../../testing/mocks/mock-server.js";
 
 type Obj = Record<string, unknown>;
@@ -18,16 +19,22 @@ before(async () => {
   genai = new GoogleGenAI({ apiKey: TOKEN, httpOptions: { baseUrl: `${rig.url}/serving-endpoints/gemini` } });
 });
 
-after(() => rig.close());
+const matrix = ingressMatrix("gemini");
+
+after(async () => {
+  matrix.check();
+  await rig.close();
+});
 
 const lastBody = (mock: MockServer): Obj => mock.last().json as Obj;
 const weather = { name: "get_weather", description: "Weather of a city", parameters: { type: Type.OBJECT, properties: { city: { type: Type.STRING } }, required: ["city"] } };
 
 for (const [label, endpoint] of BACKENDS) {
   describe(`@google/genai → ${label} endpoint`, () => {
+    const cell = (name: string, fn: () => Promise<void>) => matrix.it(label, name, fn);
     const b = () => rig.get(endpoint);
 
-    it("generateContent: text, finishReason, usageMetadata; systemInstruction and maxOutputTokens reach the upstream", async () => {
+    cell("simple (generateContent)", async () => {
       b().mock.reset();
       b().mock.enqueue({ text: "Hello there.", usage: { prompt: 12, completion: 4 } });
       const r = await genai.models.generateContent({ model: b().endpoint, contents: "Hi", config: { systemInstruction: "Be brief.", maxOutputTokens: 64 } });
@@ -40,7 +47,7 @@ for (const [label, endpoint] of BACKENDS) {
       assert.equal(v.system(), "Be brief.");
     });
 
-    it("generateContentStream: text in pieces, the last chunk with finishReason and usage", async () => {
+    cell("stream (generateContentStream), usage", async () => {
       b().mock.reset();
       b().mock.enqueue({ text: "One, two, three, four.", pieces: 4, usage: { prompt: 9, completion: 6 } });
       const texts: string[] = [];
@@ -56,7 +63,7 @@ for (const [label, endpoint] of BACKENDS) {
       assert.equal(l.usageMetadata.candidatesTokenCount, 6);
     });
 
-    it("function calling: calls come back whole (streamed too); their responses reach the upstream", async () => {
+    cell("parallel tool calls (streamed too), tool results", async () => {
       b().mock.reset();
       b().mock.enqueue({
         toolCalls: [
@@ -94,7 +101,7 @@ for (const [label, endpoint] of BACKENDS) {
       assert.match(results, /sunny-rome/);
     });
 
-    it("countTokens answers an estimate without calling the model", async () => {
+    cell("countTokens", async () => {
       b().mock.reset();
       const r = await genai.models.countTokens({ model: b().endpoint, contents: "How many tokens is this sentence, roughly?" });
       assert.ok((r.totalTokens ?? 0) > 5);

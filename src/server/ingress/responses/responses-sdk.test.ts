@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import OpenAI from "openai";
 import { BACKENDS, namedEvents, RIG_TOKEN as TOKEN, startIngressRig, type IngressRig } from "../../../../testing/ingress/rig.js";
+import { ingressMatrix } from "../../../../testing/ingress/matrix.js";
 import type { MockServer } from "../../../../testing/mocks/mock-server.js";
 
 type Obj = Record<string, unknown>;
@@ -18,16 +19,22 @@ before(async () => {
   client = new OpenAI({ baseURL: `${rig.url}/serving-endpoints`, apiKey: TOKEN, maxRetries: 0 });
 });
 
-after(() => rig.close());
+const matrix = ingressMatrix("responses");
+
+after(async () => {
+  matrix.check();
+  await rig.close();
+});
 
 const lastBody = (mock: MockServer): Obj => mock.last().json as Obj;
 const weather = { type: "function" as const, name: "get_weather", description: "Weather of a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false }, strict: true };
 
 for (const [label, endpoint] of BACKENDS) {
   describe(`openai SDK responses → ${label} endpoint`, () => {
+    const cell = (name: string, fn: () => Promise<void>) => matrix.it(label, name, fn);
     const b = () => rig.get(endpoint);
 
-    it("responses.create: output_text, status, usage; instructions and max_output_tokens reach the upstream", async () => {
+    cell("simple (responses.create)", async () => {
       b().mock.reset();
       b().mock.enqueue({ text: "Hello there.", usage: { prompt: 12, completion: 4 } });
       const r = await client.responses.create({ model: b().endpoint, instructions: "Be brief.", input: "Hi", max_output_tokens: 64 });
@@ -42,7 +49,7 @@ for (const [label, endpoint] of BACKENDS) {
       assert.equal(v.system(), "Be brief.");
     });
 
-    it("responses.stream: typed events with increasing sequence numbers; the final response has the text", async () => {
+    cell("stream (responses.stream), sequence numbers", async () => {
       b().mock.reset();
       b().mock.enqueue({ text: "One, two, three, four.", pieces: 4, usage: { prompt: 9, completion: 6 } });
       const stream = client.responses.stream({ model: b().endpoint, input: [{ role: "user", content: "Count" }] });
@@ -63,7 +70,7 @@ for (const [label, endpoint] of BACKENDS) {
       assert.deepEqual(types.slice(-4), ["response.output_text.done", "response.content_part.done", "response.output_item.done", "response.completed"]);
     });
 
-    it("function tools: a call comes back as a function_call item; its output goes back as function_call_output", async () => {
+    cell("forced tool call, tool result", async () => {
       b().mock.reset();
       b().mock.enqueue({ toolCalls: [{ id: "call_w1", name: "get_weather", arguments: { city: "Paris" } }], usage: { prompt: 20, completion: 8 } });
       const r = await client.responses.create({ model: b().endpoint, input: "Weather in Paris?", tools: [weather], tool_choice: "required" });
@@ -83,7 +90,7 @@ for (const [label, endpoint] of BACKENDS) {
       assert.deepEqual(v.historyToolCalls().map((c) => [c.name, c.arguments]), [["get_weather", { city: "Paris" }]]);
     });
 
-    it("streamed parallel function calls: argument deltas build both calls", async () => {
+    cell("streamed parallel tool calls", async () => {
       b().mock.reset();
       b().mock.enqueue({
         toolCalls: [
@@ -106,7 +113,7 @@ for (const [label, endpoint] of BACKENDS) {
       assert.equal(new Set(calls.map((c) => (c.type === "function_call" ? c.call_id : ""))).size, 2);
     });
 
-    it("text.format json_schema reaches the upstream as a schema", async () => {
+    cell("JSON schema", async () => {
       b().mock.reset();
       b().mock.enqueue({ text: '{"answer":"yes"}' });
       const schema = { type: "object", properties: { answer: { type: "string" } }, required: ["answer"], additionalProperties: false };
@@ -115,7 +122,7 @@ for (const [label, endpoint] of BACKENDS) {
       assert.deepEqual(b().view().jsonSchema(), schema);
     });
 
-    it("a length stop is an incomplete response", async () => {
+    cell("length stop", async () => {
       b().mock.reset();
       b().mock.enqueue({ text: "Cut", finish: "length" });
       const r = await client.responses.create({ model: b().endpoint, input: "Long story", max_output_tokens: 16 });
@@ -123,7 +130,7 @@ for (const [label, endpoint] of BACKENDS) {
       assert.equal(r.incomplete_details?.reason, "max_output_tokens");
     });
 
-    it("a mid-stream error ends the stream with response.failed", async () => {
+    cell("mid-stream error", async () => {
       b().mock.reset();
       b().mock.enqueue({ text: "Partial answer that breaks", midStreamError: { status: 500, message: "boom" } });
       const res = await fetch(`${rig.url}/v1/responses`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify({ model: b().endpoint, input: "Hi", stream: true }) });
