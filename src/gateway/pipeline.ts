@@ -6,7 +6,8 @@
  * the server encodes them.
  */
 import type { Principal } from "../auth/principal.js";
-import type { CallContext, ChunkStream } from "../providers/provider.js";
+import type { CallContext, ChunkStream, NativeAnswer, NativeEvent, NativeRequest } from "../providers/provider.js";
+import { observeNative } from "./native-observer.js";
 import { errors, GatewayError } from "./errors.js";
 import type { LiveEndpoint, LiveEndpoints, LiveEntity } from "./live-endpoints.js";
 import {
@@ -40,11 +41,28 @@ export interface QueryInput {
   task?: Task;
   caller: Principal;
   ctx: CallContext;
+  /** The request as the client sent it in an ingress format, for an entity whose provider takes that format as it is. */
+  native?: NativeInput;
+}
+
+/**
+ * A chat request that came in an ingress format (server/ingress/): `body` is still the
+ * canonical form every policy reads. An entity whose provider declares `request.format`
+ * gets the native request forwarded instead, unless a guardrail must read or rewrite the
+ * content, or image limits apply to a request with images. `untranslatable` is the
+ * refusal the ingress's decoder set aside — a feature the canonical form cannot carry —
+ * thrown for any entity that cannot take the native request.
+ */
+export interface NativeInput {
+  request: NativeRequest;
+  untranslatable?: Error | undefined;
 }
 
 export type QueryResult =
   | { kind: "response"; entity: LiveEntity; response: AnyResponse }
-  | { kind: "stream"; entity: LiveEntity; chunks: ChunkStream<AnyChunk> };
+  | { kind: "stream"; entity: LiveEntity; chunks: ChunkStream<AnyChunk> }
+  | { kind: "native-response"; entity: LiveEntity; body: JsonObject }
+  | { kind: "native-stream"; entity: LiveEntity; events: AsyncIterable<NativeEvent> };
 
 export interface GatewayPolicies {
   authorizer: QueryAuthorizer;
@@ -118,6 +136,17 @@ export class Gateway {
     return ep;
   }
 
+  /**
+   * The endpoint, once the caller is allowed to query it: for answers the gateway gives
+   * without calling a model (an ingress format's token count).
+   */
+  async queryable(name: string, caller: Principal): Promise<LiveEndpoint> {
+    const ep = this.endpoint(name);
+    const allowed = this.p.authorizer.requireQuery(caller, ep);
+    if (allowed) await allowed;
+    return ep;
+  }
+
   /** Names and tasks of the endpoints serving now (for `GET /models`). */
   endpoints(): LiveEndpoint[] {
     return this.live.all();
@@ -181,9 +210,26 @@ export class Gateway {
     try {
       sent = g?.config.input ? await this.p.guardrails.input(g, body) : body;
       const req = sent;
-      const routed = await this.p.router.route(ep, ai?.fallback_config?.enabled === true, (e) => call(e, ep.task, req, stream, input.ctx), input.ctx);
+      const native = input.native ? { ...input.native, allowed: !g } : undefined;
+      const routed = await this.p.router.route(ep, ai?.fallback_config?.enabled === true, (e) => call(e, ep.task, req, stream, input.ctx, native), input.ctx);
       entity = routed.entity;
       const value = routed.value;
+      if (value.kind === "native") {
+        const a = value.answer;
+        const answered = entity;
+        if (a.kind === "response") {
+          spent = a.usage;
+          settle(admission, spent, req);
+          record({ entity, status: 200, errorCode: undefined, usage: spent, request: req, response: undefined, rateLimited: false });
+          return { kind: "native-response", entity, body: a.body };
+        }
+        const events = observeNative(a.events, (end) => {
+          settle(admission, end.usage, req);
+          const s = end.outcome === "ok" ? { status: 200, code: undefined } : end.outcome === "aborted" ? { status: 499, code: "CLIENT_CLOSED" } : statusOf(end.error, input.ctx);
+          record({ entity: answered, status: s.status, errorCode: s.code, usage: end.usage, request: req, response: undefined, rateLimited: false });
+        });
+        return { kind: "native-stream", entity, events };
+      }
       if (value.kind === "response") {
         spent = value.response.usage;
         const response = g?.config.output ? await this.p.guardrails.output(g, value.response) : value.response;
@@ -231,11 +277,32 @@ async function primed<T>(items: AsyncIterable<T>): Promise<AsyncIterable<T>> {
   return view;
 }
 
-type Called = { kind: "response"; response: AnyResponse } | { kind: "stream"; chunks: ChunkStream<AnyChunk> };
+type Called = { kind: "response"; response: AnyResponse } | { kind: "stream"; chunks: ChunkStream<AnyChunk> } | { kind: "native"; answer: NativeAnswer };
+
+type NativeCall = NativeInput & { allowed: boolean };
+
+/** Whether a chat body carries an image (image limits would have to read it). */
+function hasImages(body: JsonObject): boolean {
+  const messages = body["messages"];
+  if (!Array.isArray(messages)) return false;
+  for (const m of messages as Array<{ content?: unknown }>) {
+    if (Array.isArray(m.content) && m.content.some((p: { type?: unknown }) => p && p.type === "image_url")) return true;
+  }
+  return false;
+}
 
 /** One provider call on one entity; its upstream errors name the entity (upstream-errors.ts). */
-async function call(entity: LiveEntity, task: Task, body: JsonObject, stream: boolean, ctx: CallContext): Promise<Called> {
+async function call(entity: LiveEntity, task: Task, body: JsonObject, stream: boolean, ctx: CallContext, native?: NativeCall): Promise<Called> {
   try {
+    if (native && task === "llm/v1/chat") {
+      const api = entity.provider.native;
+      const takes = api !== undefined && api.formats.includes(native.request.format) && native.allowed && !(entity.imageLimits && hasImages(body));
+      if (takes) {
+        const c: CallContext = entity.limits ? { signal: ctx.signal, requestId: ctx.requestId, upstream: entity.limits } : ctx;
+        return { kind: "native", answer: await api.call(native.request, c) };
+      }
+      if (native.untranslatable) throw native.untranslatable;
+    }
     return await callProvider(entity, task, body, stream, ctx);
   } catch (err) {
     throw attributeToEntity(err, entity);

@@ -17,6 +17,7 @@ import type {
   EmbeddingsResponse,
   JsonObject,
   Task,
+  Usage,
 } from "../gateway/types.js";
 import type { UpstreamLimits } from "./common/limits.js";
 import type { Dispatcher } from "undici";
@@ -39,7 +40,43 @@ export interface CallContext {
  */
 export type ChunkStream<T> = AsyncIterable<T>;
 
+/**
+ * A request in an upstream's own wire format, forwarded as it came (the model swapped,
+ * the entity's credentials added), when the client spoke that format. `format` is the
+ * ingress format's name (e.g. "anthropic-messages"); the gateway matches it against what
+ * a provider declares and never reads it otherwise.
+ */
+export interface NativeRequest {
+  format: string;
+  body: JsonObject;
+  /** The format's own request headers the client sent (version, betas), lower-case names. */
+  headers: Readonly<Record<string, string>>;
+  stream: boolean;
+}
+
+/** One event of a native stream, its data as the upstream sent it. */
+export interface NativeEvent {
+  event: string | undefined;
+  data: string;
+}
+
+/** A native stream: its events, then (once it has ended) the usage they reported. */
+export interface NativeEventStream extends AsyncIterable<NativeEvent> {
+  usage(): Usage | undefined;
+}
+
+export type NativeAnswer = { kind: "response"; body: JsonObject; usage: Usage | undefined } | { kind: "stream"; events: NativeEventStream };
+
+/** What a provider offers for same-format pass-through. */
+export interface NativeApi {
+  /** The ingress formats it takes as they are. */
+  readonly formats: readonly string[];
+  call(req: NativeRequest, ctx: CallContext): Promise<NativeAnswer>;
+}
+
 export interface ModelProvider {
+  /** Same-format pass-through (optional): a client speaking one of `formats` is forwarded byte for byte. */
+  native?: NativeApi;
   chat?(req: ChatRequest, ctx: CallContext): Promise<ChatCompletion>;
   chatStream?(req: ChatRequest, ctx: CallContext): Promise<ChunkStream<ChatChunk>>;
   complete?(req: CompletionRequest, ctx: CallContext): Promise<Completion>;

@@ -21,6 +21,7 @@ import { DEFAULT_EDGE_LIMITS, type EdgeLimits } from "./limits.js";
 import { endpointRoutes } from "./routes/endpoints.js";
 import { invocationRoutes } from "./routes/invocations.js";
 import { openaiRoutes } from "./routes/openai.js";
+import { authorizationOf, ingressRoutes } from "./ingress/index.js";
 import { providerRoutes } from "./routes/providers.js";
 import { secretRoutes } from "./routes/secrets.js";
 import { identityRoutes, OAUTH_PUBLIC_PATHS } from "./routes/identity.js";
@@ -118,7 +119,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       const route = routePath(path);
       const isPublic = PUBLIC_PATHS.has(route) || request.method === "OPTIONS" || ((request.method === "GET" || request.method === "HEAD") && isUiPath(route));
       if (!isPublic) {
-        const found = deps.identity.authenticate(request.headers.authorization);
+        const found = deps.identity.authenticate(authorizationOf(request));
         if (found instanceof Promise) pending = found;
         else principal = found;
       }
@@ -158,6 +159,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   secretRoutes(app, deps.secrets, deps.identity);
   invocationRoutes(app, queryDeps);
   openaiRoutes(app, queryDeps, deps.identity.access);
+  ingressRoutes(app, queryDeps);
   identityRoutes(app, deps.identity, deps.secrets);
   usageRoutes(app, { usage: deps.usage, access: deps.identity.access });
   providerRoutes(app);

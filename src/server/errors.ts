@@ -8,14 +8,20 @@
 import { ERROR_KINDS, errors, GatewayError } from "../gateway/errors.js";
 import { isStoreUnavailable } from "../store/errors.js";
 import type { JsonObject } from "../gateway/types.js";
+import { anthropicError } from "./ingress/anthropic/errors.js";
+import { geminiError } from "./ingress/gemini/errors.js";
 
-export type RouteFamily = "databricks" | "openai";
+/** `anthropic` and `gemini`: the native API routes (server/ingress/), which answer in their API's shape. */
+export type RouteFamily = "databricks" | "openai" | "anthropic" | "gemini";
 
 const OPENAI_PATHS = new Set(["/serving-endpoints/chat/completions", "/serving-endpoints/completions", "/serving-endpoints/embeddings", "/serving-endpoints/models"]);
 
 /** The route family of a URL: everything under `/v1`, and the OpenAI paths under `/serving-endpoints`. */
 export function familyOf(url: string): RouteFamily {
   const path = url.split("?", 1)[0] as string;
+  if (path.startsWith("/serving-endpoints/anthropic/") || path === "/v1/messages" || path.startsWith("/v1/messages/")) return "anthropic";
+  if (path.startsWith("/serving-endpoints/gemini/")) return "gemini";
+  if (path === "/serving-endpoints/responses" || path === "/serving-endpoints/open-responses") return "openai";
   if (path === "/v1" || path.startsWith("/v1/")) return "openai";
   return OPENAI_PATHS.has(path.replace(/\/+$/, "")) ? "openai" : "databricks";
 }
@@ -53,6 +59,8 @@ export function toGatewayError(err: unknown, bodyLimit: number): { error: Gatewa
 
 /** The error body for a route family. */
 export function errorBody(err: GatewayError, family: RouteFamily, requestId: string): JsonObject {
+  if (family === "anthropic") return anthropicError(err, requestId).body;
+  if (family === "gemini") return geminiError(err, requestId).body;
   if (family === "openai") {
     return {
       error: {

@@ -36,6 +36,22 @@ export interface SseWriteOptions {
   signal: AbortSignal;
   /** Renders a mid-stream error as the body of the last `data:` line. */
   renderError: (err: unknown) => { body: JsonObject; error: GatewayError | undefined };
+  /** How chunks become SSE frames; default: `data:` lines ending in `data: [DONE]` (Chat Completions). */
+  framing?: SseFraming;
+}
+
+/**
+ * The SSE dialect of a route family. Chat Completions sends `data:` lines and `[DONE]`;
+ * the native ingress formats (server/ingress/) send named events (`event: message_start`)
+ * and no end marker.
+ */
+export interface SseFraming {
+  /** The whole frame of one chunk, blank line included. */
+  frame(chunk: unknown): string;
+  /** The frame of a mid-stream error body. */
+  error(body: JsonObject): string;
+  /** Written after the last chunk of a clean end ("" for none). */
+  end: string;
 }
 
 /** Writes the stream; resolves when it has ended, one way or another. */
@@ -43,6 +59,7 @@ export async function writeSse(o: SseWriteOptions): Promise<{ ok: boolean; error
   const res = o.res;
   const chunks = o.chunks;
   const wire = typeof chunks.wireText === "function" ? (chunks as WireTextSource) : undefined;
+  const framing = o.framing;
   res.writeHead(200, {
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-cache",
@@ -67,7 +84,7 @@ export async function writeSse(o: SseWriteOptions): Promise<{ ok: boolean; error
   try {
     for await (const chunk of chunks) {
       if (res.destroyed) break;
-      pending += `data: ${wire?.wireText(chunk) ?? JSON.stringify(chunk)}\n\n`;
+      pending += framing ? framing.frame(chunk) : `data: ${wire?.wireText(chunk) ?? JSON.stringify(chunk)}\n\n`;
       if (pending.length >= FLUSH_AT) {
         flush();
       } else if (!flushQueued) {
@@ -77,14 +94,15 @@ export async function writeSse(o: SseWriteOptions): Promise<{ ok: boolean; error
       }
       if (res.writableNeedDrain) await once(res, "drain", { signal: o.signal });
     }
-    if (!res.destroyed) res.end(pending + DONE);
+    if (!res.destroyed) res.end(pending + (framing ? framing.end : DONE));
     return { ok: true };
   } catch (err) {
     if (o.signal.aborted || res.destroyed) {
       res.destroy();
       return { ok: false, error: err };
     }
-    res.end(`${pending}data: ${JSON.stringify(o.renderError(err).body)}\n\n`);
+    const body = o.renderError(err).body;
+    res.end(pending + (framing ? framing.error(body) : `data: ${JSON.stringify(body)}\n\n`));
     return { ok: false, error: err };
   } finally {
     pending = "";

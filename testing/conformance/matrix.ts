@@ -8,8 +8,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 
 export type Outcome = "pass" | "skip" | "FAIL";
 
-const START = "<!-- conformance-matrix:start -->";
-const END = "<!-- conformance-matrix:end -->";
+/** The markers around a matrix in a docs file; `name` tells several matrices in one file apart. */
+function markers(name = "conformance-matrix"): { START: string; END: string } {
+  return { START: `<!-- ${name}:start -->`, END: `<!-- ${name}:end -->` };
+}
 const MARK: Record<Outcome, string> = { pass: "✅", skip: "—", FAIL: "❌" };
 
 export class Matrix {
@@ -38,7 +40,8 @@ export class Matrix {
   }
 
   /** The docs' copy of the matrix, or undefined when the markers are missing. */
-  static readDocs(path: string): string | undefined {
+  static readDocs(path: string, name?: string): string | undefined {
+    const { START, END } = markers(name);
     const text = readFileSync(path, "utf8");
     const a = text.indexOf(START);
     const b = text.indexOf(END);
@@ -46,7 +49,8 @@ export class Matrix {
     return text.slice(a + START.length, b).trim();
   }
 
-  static writeDocs(path: string, matrix: string): void {
+  static writeDocs(path: string, matrix: string, name?: string): void {
+    const { START, END } = markers(name);
     const text = readFileSync(path, "utf8");
     const a = text.indexOf(START);
     const b = text.indexOf(END);

@@ -16,8 +16,10 @@ import { toChatCompletion } from "./convert-response.js";
 import { anthropicChunks } from "./convert-stream.js";
 import { anthropicErrors } from "./errors.js";
 import { anthropicForm } from "./form.js";
+import { anthropicNative } from "./native.js";
 
 export type { AnthropicConfig } from "./config.js";
+export { MESSAGES_FORMAT } from "./native.js";
 
 /** The API version every request is written against; the adapter's wire shapes follow it. */
 export const ANTHROPIC_VERSION = "2023-06-01";
@@ -72,7 +74,8 @@ export const anthropicProvider: ProviderDefinition<AnthropicConfig> = {
         return anthropicChunks(sseMessages(res, PROVIDER, ctx.signal), { model, secrets });
       },
     };
-    const provider: ModelProvider = task === "llm/v1/completions" ? completionsViaChat(chat) : chat;
+    if (task === "llm/v1/completions") return completionsViaChat(chat);
+    const provider: ModelProvider = { ...chat, native: anthropicNative({ url, key, model, version: ANTHROPIC_VERSION, dispatcher }) };
     return provider;
   },
 };

@@ -18,6 +18,7 @@ import { GoogleTokenSource } from "./token-source.js";
 import { googleCloudVertexAiForm } from "./form.js";
 
 export type { VertexConfig } from "./config.js";
+export { decodeToolCallId, encodeToolCallId } from "./tool-call-id.js";
 
 export const googleCloudVertexAiProvider: ProviderDefinition<VertexConfig> = {
   name: "google-cloud-vertex-ai",

@@ -8,6 +8,7 @@ import type { Gateway } from "../../gateway/pipeline.js";
 import type { Task } from "../../gateway/types.js";
 import { errorBody, toGatewayError, type RouteFamily } from "../errors.js";
 import { callerOf } from "../auth.js";
+import { errors } from "../../gateway/errors.js";
 import { writeSse } from "../sse.js";
 
 export interface QueryDeps {
@@ -53,6 +54,8 @@ export async function handleQuery(
     reply.header("served-model-name", result.entity.name);
     return reply.send(result.response);
   }
+  // Pass-through answers come only to the ingress routes that ask for them (server/ingress/).
+  if (result.kind !== "stream") throw errors.internal("A pass-through answer reached a route that asked for none.");
   reply.hijack();
   const outcome = await writeSse({
     res: raw,
