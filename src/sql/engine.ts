@@ -92,6 +92,11 @@ export class SqlEngine {
 
   private constructor(private readonly opts: EngineOptions) {}
 
+  /** An engine whose worker starts with its first statement. */
+  static create(opts: EngineOptions = {}): SqlEngine {
+    return new SqlEngine(opts);
+  }
+
   static async start(opts: EngineOptions = {}): Promise<SqlEngine> {
     const e = new SqlEngine(opts);
     await e.boot();
@@ -235,7 +240,9 @@ export class SqlEngine {
 
   async close(): Promise<void> {
     for (const id of this.running.keys()) this.cancel(id, "The gateway is shutting down.");
-    await this.worker?.terminate();
+    const w = this.worker;
+    this.worker = undefined;
+    await w?.terminate();
   }
 }
 
