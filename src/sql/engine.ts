@@ -9,6 +9,7 @@
  *   const run = engine.execute({ id, statement: "SELECT ai_query('chat', 'Hi')", invoker, sink });
  *   await run.prepared; await run.done;
  */
+import { setMaxListeners } from "node:events";
 import { existsSync } from "node:fs";
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import { errors, GatewayError } from "../gateway/errors.js";
@@ -154,6 +155,8 @@ export class SqlEngine {
     const rw = rewriteStatement(input.statement, ctx, input.parameters);
     this.nextSite += rw.sites.length;
     const abort = new AbortController();
+    // Every call in flight listens on the statement's signal (dozens at once, by design).
+    setMaxListeners(0, abort.signal);
     const calls = new StatementCalls(rw.sites, input.invoker, input.id, input.concurrency ?? DEFAULT_CONCURRENCY, abort.signal);
     const handlers = {} as Pick<Running, "resolvePrepared" | "rejectPrepared" | "resolveDone" | "rejectDone">;
     const prepared = new Promise<void>((res, rej) => Object.assign(handlers, { resolvePrepared: res, rejectPrepared: rej }));
