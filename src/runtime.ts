@@ -27,6 +27,7 @@ import { Cipher, isSealed, loadMasterKey, MasterKeyError, SECRET_READ_SETTING, S
 import { buildServer, DEFAULT_BODY_LIMIT } from "./server/app.js";
 import { resolveEdgeLimits, type EdgeLimits } from "./server/limits.js";
 import { openStore, type Store } from "./store/index.js";
+import { createSqlService } from "./sql/index.js";
 
 export interface RuntimeOptions {
   host?: string;
@@ -42,6 +43,8 @@ export interface RuntimeOptions {
   databaseUrl?: string;
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
+  /** Where SQL statements sent over the API may read and write files (else `TESSERA_SQL_DATA_DIR`, else `<data-dir>/sql`). */
+  sqlDataDir?: string;
 }
 
 export interface Runtime {
@@ -209,6 +212,7 @@ export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
     resyncTimer.unref();
     const gateway = new Gateway(live, { authorizer: identity.access, limiter, guardrails, recorder: usage, router });
     late.gateway = gateway;
+    const sql = createSqlService({ dataDir, sqlDataDir: o.sqlDataDir, env, gateway, access: identity.access });
     const app = buildServer({
       gateway,
       endpoints,
@@ -220,6 +224,7 @@ export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
       edge,
       ...(env["TESSERA_UI_DIR"] ? { uiDir: env["TESSERA_UI_DIR"] } : {}),
       storeReady: () => opened.ping(),
+      sql: sql.statements,
     });
     const address = await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? 8080 });
     const timer = resyncTimer;
@@ -228,6 +233,7 @@ export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
       ...(generated ? { generatedAdminToken: generated } : {}),
       async close() {
         await closeGracefully(app, graceMs(env));
+        await sql.close();
         // The server takes no more requests: what was recorded is written before the store closes.
         await usage.close();
         await limiter.close();

@@ -16,7 +16,7 @@ const USAGE = `Usage: tessera <command> [options]
                 [--redis-url redis://127.0.0.1:6379] [--database-url postgres://user@host:5432/db]
                 [--request-timeout-ms 30000] [--idle-timeout-ms 10000]
                 [--max-connections 10000] [--max-connections-per-client 2000] [--max-json-depth 128]
-                [--max-json-elements 1000000]
+                [--max-json-elements 1000000] [--sql-data-dir <data-dir>/sql]
       Runs the gateway. --redis-url (or TESSERA_REDIS_URL) keeps rate limits in Redis, shared by replicas;
       --database-url (or TESSERA_DATABASE_URL) puts every table on PostgreSQL, shared by replicas (else
       SQLite in the data dir). TESSERA_ADMIN_TOKEN sets the admin token (else one is generated and
@@ -53,6 +53,7 @@ export async function main(argv: string[]): Promise<number> {
         "redis-url": { type: "string" },
         ...Object.fromEntries(EDGE_SETTINGS.map((e) => [e.flag, { type: "string" as const }])),
         "database-url": { type: "string" },
+        "sql-data-dir": { type: "string" },
       },
       strict: true,
     });
@@ -71,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
         ...(values["max-body-bytes"] ? { bodyLimit: Number(values["max-body-bytes"]) } : {}),
         ...(values["redis-url"] ? { redisUrl: values["redis-url"] } : {}),
         ...(values["database-url"] ? { databaseUrl: values["database-url"] } : {}),
+        ...(values["sql-data-dir"] ? { sqlDataDir: values["sql-data-dir"] } : {}),
       });
     } catch (err) {
       const prefix = err instanceof MasterKeyError ? "tessera: master key error: " : "tessera: cannot start: ";

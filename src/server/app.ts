@@ -28,6 +28,8 @@ import { identityRoutes, OAUTH_PUBLIC_PATHS } from "./routes/identity.js";
 import { usageRoutes } from "./routes/usage.js";
 import { defaultUiDir, isUiPath, uiRoutes } from "./routes/ui.js";
 import type { UsageService } from "../usage/index.js";
+import type { SqlStatements } from "../sql/statements.js";
+import { sqlRoutes } from "./routes/sql.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -50,6 +52,8 @@ export interface ServerDeps {
   edge?: EdgeLimits;
   /** Whether the store answers now (`/ready`); absent: always ready. */
   storeReady?: () => Promise<boolean>;
+  /** The SQL Statement Execution API's statements (absent: no `/api/2.0/sql` routes). */
+  sql?: SqlStatements;
 }
 
 export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
@@ -163,6 +167,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   identityRoutes(app, deps.identity, deps.secrets);
   usageRoutes(app, { usage: deps.usage, access: deps.identity.access });
   providerRoutes(app);
+  if (deps.sql) sqlRoutes(app, deps.sql);
   uiRoutes(app, deps.uiDir ?? defaultUiDir());
   return app;
 }
