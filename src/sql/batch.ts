@@ -26,6 +26,11 @@ export interface Progress {
   /** Rows answered from an identical earlier request. */
   repeats: number;
   startedAt: number;
+  /**
+   * Rows the statement's sources will read, when DuckDB knows (a `COPY (…) TO` over a
+   * table, a file or `range(n)`; not a streamed SELECT): the total a progress bar shows.
+   */
+  totalRows?: number;
 }
 
 export const DEFAULT_CONCURRENCY = 32;

@@ -181,7 +181,7 @@ export class SqlEngine {
       try {
         for (const name of rw.endpoints) await input.invoker.authorize(name);
         await this.boot();
-        this.post({ type: "run", id: input.id, sql: rw.sql });
+        this.post({ type: "run", id: input.id, sql: rw.sql, sites: rw.sites.map((s) => s.id) });
       } catch (err) {
         const e = err instanceof Error ? err : new Error(String(err));
         r.rejectPrepared(e);
@@ -213,6 +213,7 @@ export class SqlEngine {
     if (m.type === "calls") {
       const r = this.bySite.get(m.site);
       if (!r) return this.reply({ error: "The statement was canceled." });
+      if (m.totalRows !== undefined) r.calls.progress.totalRows = m.totalRows;
       r.calls.answer(m.site, m.endpoints, m.requests).then(
         (a) => this.reply(a),
         (err: unknown) => this.reply({ error: err instanceof Error ? err.message : String(err) }),

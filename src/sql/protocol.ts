@@ -19,7 +19,7 @@ export interface WorkerConfig {
 }
 
 export type ToWorker =
-  | { type: "run"; id: string; sql: string; preflightOnly?: boolean }
+  | { type: "run"; id: string; sql: string; sites: number[]; preflightOnly?: boolean }
   | { type: "cancel"; id: string };
 
 export interface Column {
@@ -33,7 +33,7 @@ export type Cell = string | null;
 
 export type FromWorker =
   | { type: "ready" }
-  | { type: "calls"; site: number; endpoints: Array<string | null>; requests: Array<string | null> }
+  | { type: "calls"; site: number; endpoints: Array<string | null>; requests: Array<string | null>; totalRows?: number }
   | { type: "prepared"; id: string }
   | { type: "columns"; id: string; columns: Column[] }
   | { type: "rows"; id: string; rows: Cell[][] }

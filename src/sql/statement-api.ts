@@ -118,7 +118,7 @@ export function statementResponse(v: StatementView): JsonObject {
     statement_id: v.id,
     status,
     // Tessera: the AI calls so far (the SDKs ignore fields they do not know).
-    progress: { rows_done: p.rowsDone, calls: p.calls, errors: p.errors, rate_limited_waits: p.rateLimitedWaits, repeats: p.repeats, elapsed_ms: Date.now() - p.startedAt },
+    progress: { rows_done: p.rowsDone, calls: p.calls, errors: p.errors, rate_limited_waits: p.rateLimitedWaits, repeats: p.repeats, elapsed_ms: Date.now() - p.startedAt, ...(p.totalRows ? { total_rows: p.totalRows } : {}) },
   };
   if (v.state !== "SUCCEEDED" || !v.columns) return out;
   const infos = chunkInfos(v);

@@ -22,6 +22,8 @@ const init = workerData as WorkerInit;
 const port = parentPort as NonNullable<typeof parentPort>;
 const signal = new Int32Array(init.config.signal);
 const running = new Map<string, DuckDBConnection>();
+/** The connection of each AI call site's statement, to read DuckDB's progress from. */
+const siteConn = new Map<number, DuckDBConnection>();
 
 function send(m: FromWorker): void {
   port.postMessage(m);
@@ -34,11 +36,25 @@ function sqlString(s: string): string {
 /** Posts one chunk's calls and waits for the main thread's answer. */
 function callMain(site: number, endpoints: Array<string | null>, requests: Array<string | null>): CallsAnswer {
   Atomics.store(signal, 0, 0);
-  send({ type: "calls", site, endpoints, requests });
+  const totalRows = sourceRows(site);
+  send({ type: "calls", site, endpoints, requests, ...(totalRows ? { totalRows } : {}) });
   Atomics.wait(signal, 0, 0);
   const got = receiveMessageOnPort(init.calls);
   if (!got) return { error: "the SQL engine lost an AI function answer" };
   return got.message as CallsAnswer;
+}
+
+/**
+ * The rows DuckDB's sources will read, when its progress tracking knows (a `COPY (…) TO`
+ * over a table or file, `range(n)`): the progress bar's total. Undefined when unknown.
+ */
+function sourceRows(site: number): number | undefined {
+  try {
+    const total = Number(siteConn.get(site)?.progress.total_rows_to_process ?? 0);
+    return total > 0 ? total : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function aiFunction(info: { setError(e: string): void }, input: DuckDBDataChunk, out: DuckDBVector): void {
@@ -96,9 +112,13 @@ function cell(v: unknown): Cell {
   return JSON.stringify(v);
 }
 
-async function run(instance: DuckDBInstance, id: string, sql: string, preflightOnly: boolean): Promise<void> {
+async function run(instance: DuckDBInstance, id: string, sql: string, sites: number[], preflightOnly: boolean): Promise<void> {
   const conn = await instance.connect();
   running.set(id, conn);
+  for (const s of sites) siteConn.set(s, conn);
+  // DuckDB's progress tracking (never printed) gives the progress bar its row total; a
+  // per-connection setting, refused once the sandbox locked the configuration (then no total).
+  await conn.run("SET enable_progress_bar = true; SET enable_progress_bar_print = false").catch(() => undefined);
   let prepared = false;
   try {
     const extracted = await conn.extractStatements(sql);
@@ -124,13 +144,14 @@ async function run(instance: DuckDBInstance, id: string, sql: string, preflightO
     send({ type: "failed", id, message: err instanceof Error ? err.message : String(err), prepare: !prepared });
   } finally {
     running.delete(id);
+    for (const s of sites) siteConn.delete(s);
     conn.closeSync();
   }
 }
 
 const instance = await open();
 port.on("message", (m: ToWorker) => {
-  if (m.type === "run") void run(instance, m.id, m.sql, m.preflightOnly === true);
+  if (m.type === "run") void run(instance, m.id, m.sql, m.sites, m.preflightOnly === true);
   else running.get(m.id)?.interrupt();
 });
 send({ type: "ready" });

@@ -13,7 +13,7 @@ const USER_AGENT = "tessera-cli";
 export class GatewayClient {
   /** Base URL without a trailing slash, e.g. `http://127.0.0.1:8080`. */
   readonly baseUrl: string;
-  private readonly token: string;
+  readonly token: string;
 
   constructor(baseUrl: string, token: string) {
     this.baseUrl = baseUrl;

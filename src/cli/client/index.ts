@@ -10,6 +10,7 @@ import { endpointsSubcommand, ENDPOINTS_SUBCOMMANDS } from "./endpoints.js";
 import { CliError, UsageError } from "./errors.js";
 import { resolveIO, type ClientIO, type CommandIO } from "./io.js";
 import { runQuery } from "./query.js";
+import { runSql } from "../sql/run.js";
 import { secretsSubcommand, SECRETS_SUBCOMMANDS } from "./secrets.js";
 import { IDENTITY_COMMANDS, runIdentityCommand } from "./identity.js";
 import { OBSERVABILITY_COMMANDS, runObservabilityCommand } from "./observability.js";
@@ -18,7 +19,7 @@ import { CLIENT_USAGE, ENDPOINTS_USAGE, SECRETS_USAGE } from "./usage.js";
 export { CLIENT_USAGE } from "./usage.js";
 export type { ClientIO } from "./io.js";
 
-export const CLIENT_COMMANDS: string[] = ["endpoints", "secrets", "query", ...IDENTITY_COMMANDS, ...OBSERVABILITY_COMMANDS];
+export const CLIENT_COMMANDS: string[] = ["endpoints", "secrets", "query", "sql", ...IDENTITY_COMMANDS, ...OBSERVABILITY_COMMANDS];
 
 /**
  * Runs `argv` (e.g. `["endpoints", "list", "--host", "http://127.0.0.1:8080"]`) and
@@ -55,6 +56,8 @@ async function dispatch(argv: string[], io: CommandIO): Promise<number> {
   switch (command) {
     case "query":
       return runQuery(rest, io);
+    case "sql":
+      return runSql(rest, io);
     case "endpoints":
       return runGroup("endpoints", rest, io, endpointsSubcommand, ENDPOINTS_SUBCOMMANDS, ENDPOINTS_USAGE);
     case "secrets":

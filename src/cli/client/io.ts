@@ -19,6 +19,9 @@ export interface CommandIO {
   readStdin: () => Promise<string>;
   /** Whether standard input is an interactive terminal (only for the default reader). */
   stdinIsTTY: boolean;
+  /** Whether stdout / stderr are terminals (false when the caller supplied its own writers). */
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
   /** Marks a string (token, secret value) that must never appear in output. */
   addSensitive: (value: string) => void;
 }
@@ -41,6 +44,8 @@ export function resolveIO(io?: ClientIO): CommandIO {
     env: io?.env ?? process.env,
     readStdin: io?.stdin ?? readProcessStdin,
     stdinIsTTY: io?.stdin ? false : Boolean(process.stdin.isTTY),
+    stdoutIsTTY: io?.stdout ? false : Boolean(process.stdout.isTTY),
+    stderrIsTTY: io?.stderr ? false : Boolean(process.stderr.isTTY),
     addSensitive: (value) => {
       if (value.length >= MIN_SENSITIVE_LENGTH) sensitive.add(value);
     },

@@ -2,7 +2,7 @@
 import { IDENTITY_USAGE_LINES } from "./identity.js";
 import { OBSERVABILITY_USAGE_LINES } from "./observability.js";
 
-const GLOBAL = `Global options (every command):
+export const GLOBAL = `Global options (every command):
   --host <url>     gateway URL (env TESSERA_HOST, default http://127.0.0.1:8080;
                    without a scheme, http:// is assumed)
   --token <token>  API token, sent as "Authorization: Bearer <token>" (env TESSERA_TOKEN; required)
@@ -60,6 +60,7 @@ export const CLIENT_USAGE = `Client commands (talk to a running gateway):
   tessera endpoints list|get|create|update-config|delete   manage serving endpoints
   tessera secrets create-scope|put|list|delete|delete-scope manage secrets
   tessera query <endpoint> --json '<body>' [--stream]      call an endpoint
+  tessera sql "<statement>" [--output x.parquet]           batch inference with ai_query (SQL, DuckDB)
 ${IDENTITY_USAGE_LINES}${OBSERVABILITY_USAGE_LINES}
 Run "tessera <command> --help" for the options of each command.
 
