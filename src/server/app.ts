@@ -140,13 +140,13 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   app.setErrorHandler((err, request, reply) => {
     const { error, internal } = toGatewayError(err, deps.bodyLimit);
-    if (internal) request.log.error({ err, url: request.url.split("?", 1)[0] }, "unhandled error");
+    if (internal) request.log.error({ err, url: pathOf(request.url) }, "unhandled error");
     if (error.retryAfter) void reply.header("retry-after", error.retryAfter);
     if (!request.raw.complete || CLOSING_KINDS.has(error.kind.code)) void reply.header("connection", "close");
     void reply.code(error.status).send(edgeErrorBody(request.url, error, request.id));
   });
   app.setNotFoundHandler((request, reply) => {
-    const error = errors.notFound(`No route for ${request.method} ${request.url.split("?", 1)[0]}.`);
+    const error = errors.notFound(`No route for ${request.method} ${pathOf(request.url)}.`);
     if (!request.raw.complete) void reply.header("connection", "close");
     void reply.code(404).send(edgeErrorBody(request.url, error, request.id));
   });

@@ -49,9 +49,8 @@ export function functionCallPart(call: ToolCall): JsonObject {
   return part;
 }
 
-export function partsOf(msg: ChatMessage | undefined): JsonObject[] {
-  const parts: JsonObject[] = [];
-  const c = msg?.content;
+/** Appends the Gemini parts of a message's (or a chunk delta's) content: its text, and thought parts for reasoning. */
+export function pushContentParts(parts: JsonObject[], c: ChatMessage["content"] | undefined): void {
   if (typeof c === "string") {
     if (c) parts.push({ text: c });
   } else if (Array.isArray(c)) {
@@ -65,6 +64,11 @@ export function partsOf(msg: ChatMessage | undefined): JsonObject[] {
       }
     }
   }
+}
+
+export function partsOf(msg: ChatMessage | undefined): JsonObject[] {
+  const parts: JsonObject[] = [];
+  pushContentParts(parts, msg?.content);
   for (const call of msg?.tool_calls ?? []) parts.push(functionCallPart(call));
   return parts;
 }

@@ -7,7 +7,7 @@
  */
 import type { ChatChunk, JsonObject, ToolCall, Usage } from "../../../gateway/types.js";
 import type { SseFraming } from "../../sse.js";
-import { finishReasonOf, functionCallPart, thoughtPart, usageMetadataOf } from "./encode.js";
+import { finishReasonOf, functionCallPart, pushContentParts, usageMetadataOf } from "./encode.js";
 
 export const geminiFraming: SseFraming = {
   frame: (chunk) => `data: ${JSON.stringify(chunk)}\n\n`,
@@ -34,19 +34,7 @@ export async function* geminiChunks(chunks: AsyncIterable<ChatChunk>, model: str
     const parts: JsonObject[] = [];
     for (const choice of chunk.choices) {
       if (choice.index !== 0) continue;
-      const c = choice.delta.content;
-      if (typeof c === "string" && c) parts.push({ text: c });
-      else if (Array.isArray(c)) {
-        for (const p of c) {
-          if (p.type === "text" && typeof p["text"] === "string" && p["text"]) parts.push({ text: p["text"] });
-          else if (p.type === "reasoning" && Array.isArray(p["summary"])) {
-            for (const s of p["summary"] as JsonObject[]) {
-              const t = thoughtPart(s);
-              if (t) parts.push(t);
-            }
-          }
-        }
-      }
+      pushContentParts(parts, choice.delta.content);
       for (const tc of choice.delta.tool_calls ?? []) {
         const i = typeof tc["index"] === "number" ? tc["index"] : 0;
         const known = calls.get(i) ?? { id: tc.id ?? "", type: "function", function: { name: "", arguments: "" } };
