@@ -78,6 +78,8 @@ export interface TesseraOptions {
   nodeFlags?: string[];
   /** `--database-url`: every table on this PostgreSQL instead of the data dir's SQLite file. */
   databaseUrl?: string;
+  /** Another build's `bin/tessera.js` (an A/B of two builds); default this checkout's. */
+  entry?: string;
 }
 
 function endpoint(name: string, base: string, model: string, aiGateway?: Record<string, unknown>): Record<string, unknown> {
@@ -110,7 +112,7 @@ export async function startTessera(origin: string, o: TesseraOptions = {}): Prom
   const configFile = join(dir, "tessera.yaml");
   // JSON is YAML; the key comes from the environment, as a user would write it.
   writeFileSync(configFile, JSON.stringify({ secrets: [{ scope: "bench", key: "upstream", value: "${BENCH_UPSTREAM_KEY}" }], endpoints }));
-  const args = [...(o.nodeFlags ?? []), "bin/tessera.js", "serve", "--host", HOST, "--port", String(port), "--data-dir", join(dir, "data"), "--config", configFile, ...(o.databaseUrl ? ["--database-url", o.databaseUrl] : [])];
+  const args = [...(o.nodeFlags ?? []), o.entry ?? "bin/tessera.js", "serve", "--host", HOST, "--port", String(port), "--data-dir", join(dir, "data"), "--config", configFile, ...(o.databaseUrl ? ["--database-url", o.databaseUrl] : [])];
   const child = spawnNode(o.key ?? "tessera", args, { TESSERA_ADMIN_TOKEN: ADMIN_TOKEN, TESSERA_LOG_LEVEL: "warn", BENCH_UPSTREAM_KEY: UPSTREAM_KEY });
   const base = `http://${HOST}:${port}`;
   const startMs = 60_000 + (o.extraEndpoints ?? 0) * 30;

@@ -14,7 +14,7 @@ import { tlsHint } from "./network.js";
  */
 const agents = new Map<number, Agent>();
 
-function agentFor(connectMs: number): Agent {
+export function agentFor(connectMs: number): Agent {
   let a = agents.get(connectMs);
   if (!a) {
     a = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connect: { timeout: connectMs }, connections: null });
@@ -103,7 +103,8 @@ export async function sendUpstream(
   return res;
 }
 
-const MAX_ERROR_BODY = 64 * 1024;
+/** How much of an error reply's body is read. */
+export const MAX_ERROR_BODY = 64 * 1024;
 
 async function readLimited(res: UpstreamResponse): Promise<string> {
   let text = "";
@@ -153,14 +154,26 @@ export async function upstreamHttpError(
   secrets: readonly string[],
   reader: ErrorReader = {},
 ): Promise<GatewayError> {
-  const text = scrub(await readLimited(res).catch(() => ""), secrets);
-  let body: unknown = text;
+  return replyError(provider, res.statusCode, res.headers, await readLimited(res).catch(() => ""), secrets, reader);
+}
+
+/** The GatewayError for an error reply whose body (its first 64 KiB) was read as `text`. */
+export function replyError(
+  provider: string,
+  status: number,
+  headers: UpstreamErrorReply["headers"],
+  text: string,
+  secrets: readonly string[],
+  reader: ErrorReader = {},
+): GatewayError {
+  const scrubbed = scrub(text.length > MAX_ERROR_BODY ? text.slice(0, MAX_ERROR_BODY) : text, secrets);
+  let body: unknown = scrubbed;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(scrubbed);
   } catch {
     /* not JSON: keep the text */
   }
-  return upstreamError(provider, { status: res.statusCode, body, headers: res.headers }, reader);
+  return upstreamError(provider, { status, body, headers }, reader);
 }
 
 /** The GatewayError for an upstream error reply (HTTP or one that arrived inside a stream). */

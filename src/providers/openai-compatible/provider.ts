@@ -17,7 +17,9 @@ import type {
   Task,
 } from "../../gateway/types.js";
 import type { CallContext, ModelProvider } from "../provider.js";
-import { postUpstream, readJsonValue } from "../common/http.js";
+import type { PostOptions } from "../common/http.js";
+import { postStream } from "../common/stream-call.js";
+import { postJson } from "../common/json-call.js";
 import { refuseClientTools } from "../common/client-tools.js";
 import { openaiChunks } from "./sse.js";
 
@@ -75,31 +77,32 @@ export function upstreamBody(req: JsonObject, model: string | undefined, stream:
   return body;
 }
 
-/** The answer as the upstream sent it; the gateway checks its shape against the task (a pass-through upstream's answer is not converted, so nothing here relies on it). */
-async function parseJson<T>(res: Awaited<ReturnType<typeof postUpstream>>, provider: string): Promise<T> {
-  return (await readJsonValue(res, provider)) as T;
-}
-
 const JSON_HEADERS = { "content-type": "application/json", accept: "application/json" };
 const SSE_HEADERS = { "content-type": "application/json", accept: "text/event-stream" };
 
 /** Builds a ModelProvider that speaks the OpenAI wire format, for the operations its task allows. */
 export function createOpenAICompatibleProvider(o: OpenAICompatibleOptions): ModelProvider {
-  async function call(op: Operation, req: JsonObject, stream: boolean, ctx: CallContext) {
+  async function post(op: Operation, req: JsonObject, stream: boolean, ctx: CallContext): Promise<PostOptions> {
     // OpenAI-shaped upstreams have no Anthropic computer-use tools: a 400 naming the type.
     if (op === "chat") refuseClientTools(req["tools"], o.provider);
     const t = await o.target(op, ctx.signal);
-    const body = JSON.stringify(upstreamBody(req, o.bodyModel, stream, o.includeUsage));
-    return postUpstream({
+    return {
       provider: o.provider,
       url: t.url,
       headers: { ...(stream ? SSE_HEADERS : JSON_HEADERS), ...t.headers },
-      body,
+      body: JSON.stringify(upstreamBody(req, o.bodyModel, stream, o.includeUsage)),
       signal: ctx.signal,
       secrets: o.secrets,
       limits: ctx.upstream,
       dispatcher: o.dispatcher,
-    });
+    };
+  }
+  /** A non-streamed answer as the upstream sent it; the gateway checks its shape against the task. */
+  async function answer<T>(op: Operation, req: JsonObject, ctx: CallContext): Promise<T> {
+    return (await postJson(await post(op, req, false, ctx))) as T;
+  }
+  async function stream(op: Operation, req: JsonObject, ctx: CallContext) {
+    return postStream(await post(op, req, true, ctx));
   }
   const streamOpts = (ctx: CallContext) => ({ provider: o.provider, secrets: o.secrets, signal: ctx.signal });
 
@@ -107,25 +110,25 @@ export function createOpenAICompatibleProvider(o: OpenAICompatibleOptions): Mode
     case "llm/v1/chat":
       return {
         async chat(req: ChatRequest, ctx) {
-          return parseJson<ChatCompletion>(await call("chat", req, false, ctx), o.provider);
+          return answer<ChatCompletion>("chat", req, ctx);
         },
         async chatStream(req: ChatRequest, ctx) {
-          return openaiChunks<ChatChunk>(await call("chat", req, true, ctx), streamOpts(ctx));
+          return openaiChunks<ChatChunk>(await stream("chat", req, ctx), streamOpts(ctx));
         },
       };
     case "llm/v1/completions":
       return {
         async complete(req: CompletionRequest, ctx) {
-          return parseJson<Completion>(await call("completions", req, false, ctx), o.provider);
+          return answer<Completion>("completions", req, ctx);
         },
         async completeStream(req: CompletionRequest, ctx) {
-          return openaiChunks<Completion>(await call("completions", req, true, ctx), streamOpts(ctx));
+          return openaiChunks<Completion>(await stream("completions", req, ctx), streamOpts(ctx));
         },
       };
     case "llm/v1/embeddings":
       return {
         async embed(req: EmbeddingsRequest, ctx) {
-          return parseJson<EmbeddingsResponse>(await call("embeddings", req, false, ctx), o.provider);
+          return answer<EmbeddingsResponse>("embeddings", req, ctx);
         },
       };
   }

@@ -19,7 +19,7 @@ import { StringDecoder } from "node:string_decoder";
 import { createParser, type EventSourceMessage, type EventSourceParser } from "eventsource-parser";
 import { errors as undiciErrors } from "undici";
 import { ERROR_KINDS, GatewayError } from "../../gateway/errors.js";
-import type { UpstreamResponse } from "../common/http.js";
+import type { UpstreamStream } from "../common/stream-call.js";
 import { scrub, upstreamMessage } from "../common/http.js";
 import { EventSizeGuard, responseLimits, tooLarge } from "../common/limits.js";
 
@@ -92,7 +92,7 @@ class ChunkReader<T> implements AsyncIterableIterator<T, undefined> {
   private readonly idleMs: number;
 
   constructor(
-    res: UpstreamResponse,
+    res: UpstreamStream,
     private readonly opts: SseOptions,
   ) {
     this.body = res.body;
@@ -310,6 +310,6 @@ class ChunkReader<T> implements AsyncIterableIterator<T, undefined> {
  * an upstream error event or a truncated stream (an abort is rethrown as it is). The
  * upstream body is let go whatever way the consumer stops.
  */
-export function openaiChunks<T>(res: UpstreamResponse, opts: SseOptions): AsyncIterableIterator<T, undefined> & { wireText(chunk: unknown): string | undefined } {
+export function openaiChunks<T>(res: UpstreamStream, opts: SseOptions): AsyncIterableIterator<T, undefined> & { wireText(chunk: unknown): string | undefined } {
   return new ChunkReader<T>(res, opts);
 }
