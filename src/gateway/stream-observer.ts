@@ -4,7 +4,7 @@
  * inference tables and usage estimates), and reports once how the stream ended. The
  * reader's `wireText` pass-through is kept, so watching costs no re-serialisation.
  */
-import type { WireTextSource } from "../server/sse.js";
+import type { ChunkStream, WireTextSource } from "../providers/provider.js";
 import type { AnyChunk, AnyResponse, ChatCompletion, Completion, ContentPart, Usage } from "./types.js";
 
 export interface StreamEnd {
@@ -112,7 +112,7 @@ class Aggregator {
  * throws, that is swallowed here (a record lost is not the client's stream lost).
  */
 export function observeStream(
-  chunks: AsyncIterable<AnyChunk> & Partial<WireTextSource>,
+  chunks: ChunkStream<AnyChunk>,
   aggregate: boolean,
   onEnd: (end: StreamEnd) => void,
 ): AsyncIterableIterator<AnyChunk> & WireTextSource {
@@ -157,7 +157,7 @@ export function observeStream(
       return { done: true, value: undefined };
     },
     wireText(chunk: unknown) {
-      return typeof chunks.wireText === "function" ? chunks.wireText(chunk) : undefined;
+      return chunks.wireText?.(chunk);
     },
   };
   return self;

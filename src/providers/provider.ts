@@ -33,12 +33,32 @@ export interface CallContext {
 }
 
 /**
+ * The stream pass-through contract, optional on a `ChunkStream`.
+ *
+ * Why: a same-format upstream (OpenAI-shaped) sends each chunk as one line of JSON that the
+ * edge would otherwise parse into a chunk and serialise again — per chunk, the costliest
+ * step of a stream after the parse itself. A reader that parsed the chunk offers the text
+ * it parsed it from, and the edge sends that text as it is.
+ *
+ * The invariant, stated once here: `wireText(chunk)` returns the exact JSON text `chunk`
+ * was parsed from, on one line, and only for the chunk the stream handed out last (else
+ * undefined, and the edge serialises the chunk). So a chunk that was changed after it was
+ * parsed must never be answered with its text: a step that wraps a stream and may change
+ * its chunks (a guardrail, a format conversion) does not pass `wireText` on; a step that
+ * only watches them (gateway/stream-observer.ts) passes it through unchanged.
+ */
+export interface WireTextSource {
+  wireText(chunk: unknown): string | undefined;
+}
+
+/**
  * A started stream. `chunks` yields typed chunks; it throws a `GatewayError` when the
  * upstream reports an error mid-stream or the stream ends before it is complete.
  * Opening a stream resolves only once the upstream has accepted the request, so an error
- * before the first byte is an ordinary error response.
+ * before the first byte is an ordinary error response. It may offer its chunks' wire text
+ * (`WireTextSource`, above).
  */
-export type ChunkStream<T> = AsyncIterable<T>;
+export type ChunkStream<T> = AsyncIterable<T> & Partial<WireTextSource>;
 
 /**
  * A request in an upstream's own wire format, forwarded as it came (the model swapped,

@@ -7,7 +7,8 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, test } from "node:test";
 import { Agent, request } from "undici";
-import { writeSse, type WireTextSource } from "./sse.js";
+import { writeSse } from "./sse.js";
+import type { WireTextSource } from "../providers/provider.js";
 
 interface Run {
   res: ServerResponse;

@@ -14,25 +14,17 @@ import { once } from "node:events";
 import type { ServerResponse } from "node:http";
 import type { GatewayError } from "../gateway/errors.js";
 import type { JsonObject } from "../gateway/types.js";
+import type { ChunkStream } from "../providers/provider.js";
 
 const DONE = "data: [DONE]\n\n";
 /** Pending text this long is written at once, so a source that never waits cannot pile up memory. */
 const FLUSH_AT = 64 * 1024;
 
-/**
- * Optional, on a chunk stream: the exact JSON text the chunk just handed out was parsed
- * from (one line), which is then sent as is instead of serialising the chunk again. Only
- * the reader that parsed the chunks can offer this; a step that wraps the stream (and so
- * might change chunks) hides it, and its chunks are serialised.
- */
-export interface WireTextSource {
-  wireText(chunk: unknown): string | undefined;
-}
-
 export interface SseWriteOptions {
   res: ServerResponse;
   headers: Record<string, string>;
-  chunks: AsyncIterable<unknown> & Partial<WireTextSource>;
+  /** Sent as each chunk's wire text when the stream offers it (`WireTextSource` in providers/provider.ts), else serialised. */
+  chunks: ChunkStream<unknown>;
   signal: AbortSignal;
   /** Renders a mid-stream error as the body of the last `data:` line. */
   renderError: (err: unknown) => { body: JsonObject; error: GatewayError | undefined };
@@ -58,7 +50,6 @@ export interface SseFraming {
 export async function writeSse(o: SseWriteOptions): Promise<{ ok: boolean; error?: unknown }> {
   const res = o.res;
   const chunks = o.chunks;
-  const wire = typeof chunks.wireText === "function" ? (chunks as WireTextSource) : undefined;
   const framing = o.framing;
   res.writeHead(200, {
     "content-type": "text/event-stream; charset=utf-8",
@@ -84,7 +75,7 @@ export async function writeSse(o: SseWriteOptions): Promise<{ ok: boolean; error
   try {
     for await (const chunk of chunks) {
       if (res.destroyed) break;
-      pending += framing ? framing.frame(chunk) : `data: ${wire?.wireText(chunk) ?? JSON.stringify(chunk)}\n\n`;
+      pending += framing ? framing.frame(chunk) : `data: ${chunks.wireText?.(chunk) ?? JSON.stringify(chunk)}\n\n`;
       if (pending.length >= FLUSH_AT) {
         flush();
       } else if (!flushQueued) {

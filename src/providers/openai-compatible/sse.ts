@@ -12,7 +12,7 @@
  *
  * The reader also tells, through `wireText(chunk)`, the JSON text the chunk it last handed
  * out was parsed from, so the edge can send that text instead of serialising the chunk
- * again (see `WireTextSource` in `server/sse.ts`).
+ * again (`WireTextSource` in `providers/provider.ts` states the contract).
  */
 import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
