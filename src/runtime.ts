@@ -195,7 +195,7 @@ export async function startRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
     breakerSync?.attach(remoteBreakerApplier(live, router));
     const sync = breakerSync;
     // Usage and inference rows the store cannot take wait in a spill file in the (local) data dir.
-    const usage = createUsageService({ db, log, spill: { dir: join(dataDir, "usage-spill"), maxBytes: spillMaxBytesOf(env) } });
+    const usage = createUsageService({ db, log, append: (batches) => opened.append(batches), spill: { dir: join(dataDir, "usage-spill"), maxBytes: spillMaxBytesOf(env) } });
     // Changes made through other replicas: pushed (PostgreSQL LISTEN), and a periodic full compare behind that.
     const resync = () =>
       Promise.all([endpoints.resync(), identity.refresh()]).catch((err: unknown) =>

@@ -10,8 +10,8 @@
  *   await run.prepared; await run.done;
  */
 import { setMaxListeners } from "node:events";
-import { existsSync } from "node:fs";
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
+import { workerSource } from "../worker-source.js";
 import { errors, GatewayError } from "../gateway/errors.js";
 import { DEFAULT_CONCURRENCY, StatementCalls, type Progress } from "./batch.js";
 import type { Invoker } from "./invoker.js";
@@ -71,17 +71,6 @@ interface Running {
   rejectDone(e: Error): void;
 }
 
-/**
- * The built `worker.js`; or, running from source under tsx (tests, benches), a tiny script
- * that registers tsx inside the worker first (Node 20 does not carry `--import tsx` into
- * worker threads) and then imports `worker.ts`.
- */
-function workerSource(): { source: URL | string; eval: boolean } {
-  const ts = new URL("./worker.ts", import.meta.url);
-  if (!(import.meta.url.endsWith(".ts") && existsSync(ts))) return { source: new URL("./worker.js", import.meta.url), eval: false };
-  return { source: `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(ts.href)}); });`, eval: true };
-}
-
 export class SqlEngine {
   private worker: Worker | undefined;
   private callsPort: MessagePort | undefined;
@@ -117,7 +106,7 @@ export class SqlEngine {
       threads: this.opts.threads ?? 2,
       signal: sab,
     };
-    const file = workerSource();
+    const file = workerSource(import.meta.url, "./worker");
     const worker = new Worker(file.source, { eval: file.eval, workerData: { config, calls: port2 }, transferList: [port2] });
     this.worker = worker;
     this.callsPort = port1;

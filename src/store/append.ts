@@ -39,7 +39,7 @@ function valuesOf(row: object, columns: readonly string[]): unknown[] {
   return columns.map((c) => r[c] ?? null);
 }
 
-function appendSqlite(handle: BetterSqlite3.Database, batches: readonly AppendBatch[]): void {
+export function appendSqlite(handle: BetterSqlite3.Database, batches: readonly AppendBatch[]): void {
   let cache = statements.get(handle);
   if (!cache) statements.set(handle, (cache = new Map()));
   const prepared = batches.map((b) => {

@@ -1,12 +1,15 @@
 /**
  * The embedded store: SQLite in `<data-dir>/tessera.db`, WAL mode, through Kysely. One
- * process writes it at a time (better-sqlite3 is synchronous, each statement takes a few
- * microseconds); processes sharing the file see each other's changes by polling.
+ * connection writes it at a time (better-sqlite3 is synchronous, each statement takes a few
+ * microseconds): the main thread's for everything but the per-request appends, which a
+ * worker thread writes on a second connection (sqlite-appender.ts); processes sharing the
+ * file see each other's changes by polling.
  */
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import { join } from "node:path";
-import { appendRows, registerSqlite } from "./append.js";
+import { registerSqlite } from "./append.js";
+import { SqliteAppender } from "./sqlite-appender.js";
 import { migrateToLatest } from "./migrate.js";
 import { migrationProvider } from "./migrations.js";
 import type { Database } from "./schema.js";
@@ -41,12 +44,14 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
     await db.destroy();
     throw err;
   }
+  const appender = new SqliteAppender(file);
   return {
     kind: "sqlite",
     db,
     location: file,
     applied,
-    append: (batches) => appendRows(db, batches),
+    // Appends run in a worker thread, on their own connection (sqlite-appender.ts says why).
+    append: (batches) => (batches.some((b) => b.rows.length > 0) ? appender.append(batches.filter((b) => b.rows.length > 0)) : Promise.resolve()),
     exclusive<T>(fn: () => Promise<T>): Promise<T> {
       const run = (startupQueues.get(file) ?? Promise.resolve()).then(fn, fn);
       startupQueues.set(file, run.catch(() => undefined));
@@ -55,6 +60,9 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
     publish: async () => {},
     subscribe: () => {},
     ping: async () => sqlite.open,
-    close: () => db.destroy(),
+    close: async () => {
+      await appender.close();
+      await db.destroy();
+    },
   };
 }

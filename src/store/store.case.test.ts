@@ -290,6 +290,21 @@ export function storeCases(open: () => Promise<Store>, o: { parallelWriters: boo
     assert.equal(Number(n.n), 3);
   });
 
+  it("an append the store refuses rejects, and none of its batch is written (one transaction)", async () => {
+    const cols = ["time", "endpoint_name", "endpoint_id", "served_entity", "requester", "requester_kind", "client_request_id", "request_id", "status_code", "error_code", "latency_ms", "input_tokens", "output_tokens", "cached_tokens", "reasoning_tokens", "estimated", "streamed", "rate_limited", "usage_context"];
+    const row = { time: 1, endpoint_name: "refused", endpoint_id: "e", served_entity: null, requester: "u", requester_kind: "user", client_request_id: null, request_id: "refused-0", status_code: 200, error_code: null, latency_ms: 1, input_tokens: 1, output_tokens: 1, cached_tokens: 0, reasoning_tokens: 0, estimated: 0, streamed: 0, rate_limited: 0, usage_context: null };
+    await assert.rejects(a.append([
+      { table: "usage_records", columns: cols, rows: [row] },
+      { table: "no_such_table", columns: ["x"], rows: [{ x: 1 }] },
+    ]), /no_such_table/);
+    const n = await b.db.selectFrom("usage_records").select((e) => e.fn.countAll<number>().as("n")).where("endpoint_name", "=", "refused").executeTakeFirstOrThrow();
+    assert.equal(Number(n.n), 0);
+    // The store goes on taking appends after a refused one.
+    await a.append([{ table: "usage_records", columns: cols, rows: [row] }]);
+    const m = await b.db.selectFrom("usage_records").select((e) => e.fn.countAll<number>().as("n")).where("endpoint_name", "=", "refused").executeTakeFirstOrThrow();
+    assert.equal(Number(m.n), 1);
+  });
+
   it("runs start-up work of two replicas one after the other under the store-wide lock", async () => {
     const events: string[] = [];
     const work = (s: Store, name: string) =>

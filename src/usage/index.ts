@@ -15,7 +15,7 @@
 import type { Insertable } from "kysely";
 import type { Logger } from "pino";
 import type { Recorder, RequestRecord } from "../gateway/policies.js";
-import { appendRows, type Db } from "../store/index.js";
+import { appendRows, type AppendBatch, type Db } from "../store/index.js";
 import type { InferencePayloadTable, UsageRecordTable } from "../store/tables/usage.js";
 import { BatchWriter } from "./batch-writer.js";
 import { inferenceRows, type InferenceExportRow } from "./inference-export.js";
@@ -34,6 +34,8 @@ export { METRICS_CONTENT_TYPE } from "./metrics.js";
 export interface UsageOptions {
   db: Db;
   log: Logger;
+  /** Where batches go (the store's `append`, off the event loop on SQLite); default: `appendRows` on `db`. */
+  append?: (batches: readonly AppendBatch[]) => Promise<void>;
   /** Batch-writer tuning (tests). */
   batch?: { maxBatch?: number; intervalMs?: number; maxBuffered?: number };
   /**
@@ -112,6 +114,7 @@ const INFERENCE_COLUMNS: ReadonlyArray<keyof Insertable<InferencePayloadTable> &
 
 export function createUsageService(o: UsageOptions): UsageService {
   const { db, log } = o;
+  const append = o.append ?? ((batches: readonly AppendBatch[]) => appendRows(db, batches));
   let failedRecord = false;
   const rowsOf = (rec: RequestRecord, usage: boolean, inference: boolean): Pending => {
     try {
@@ -132,7 +135,7 @@ export function createUsageService(o: UsageOptions): UsageService {
       if (p.usage) usageRows.push(p.usage);
       if (p.inference) inferenceRowsOut.push(p.inference);
     }
-    await appendRows(db, [
+    await append([
       { table: "usage_records", columns: USAGE_COLUMNS, rows: usageRows },
       { table: "inference_payloads", columns: INFERENCE_COLUMNS, rows: inferenceRowsOut },
     ]);
