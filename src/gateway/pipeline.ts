@@ -298,7 +298,7 @@ async function call(entity: LiveEntity, task: Task, body: JsonObject, stream: bo
       const api = entity.provider.native;
       const takes = api !== undefined && api.formats.includes(native.request.format) && native.allowed && !(entity.imageLimits && hasImages(body));
       if (takes) {
-        const c: CallContext = entity.limits ? { signal: ctx.signal, requestId: ctx.requestId, upstream: entity.limits } : ctx;
+        const c: CallContext = entity.limits ? { signal: ctx.signal, onAbort: ctx.onAbort, requestId: ctx.requestId, upstream: entity.limits } : ctx;
         return { kind: "native", answer: await api.call(native.request, c) };
       }
       if (native.untranslatable) throw native.untranslatable;
@@ -312,7 +312,7 @@ async function call(entity: LiveEntity, task: Task, body: JsonObject, stream: bo
 /** A non-streamed answer is checked against the task's shape here, once, whatever the provider. */
 async function callProvider(entity: LiveEntity, task: Task, body: JsonObject, stream: boolean, callCtx: CallContext): Promise<Called> {
   const p = entity.provider;
-  const ctx: CallContext = entity.limits ? { signal: callCtx.signal, requestId: callCtx.requestId, upstream: entity.limits } : callCtx;
+  const ctx: CallContext = entity.limits ? { signal: callCtx.signal, onAbort: callCtx.onAbort, requestId: callCtx.requestId, upstream: entity.limits } : callCtx;
   switch (task) {
     case "llm/v1/chat": {
       const req = entity.imageLimits ? await applyImageLimits(body as ChatRequest) : (body as ChatRequest);

@@ -6,6 +6,7 @@ import { Agent, errors as undiciErrors, request, type Dispatcher } from "undici"
 import { ERROR_KINDS, GatewayError, kindForStatus } from "../../gateway/errors.js";
 import { armTotalDeadline, headersDeadline, readBounded, responseLimits, upstreamDefaults, type UpstreamLimits } from "./limits.js";
 import { tlsHint } from "./network.js";
+import type { CallContext } from "../provider.js";
 
 /**
  * Keep-alive connections are reused across requests (the hot path never pays a TCP
@@ -68,6 +69,8 @@ export interface PostOptions {
   limits?: UpstreamLimits | undefined;
   /** The entity's dispatcher (proxy, TLS; see network.ts), else the shared agent. */
   dispatcher?: Dispatcher | undefined;
+  /** The call context's `onAbort`, when it has one (used by json-call.ts and stream-call.ts; `request` listens on the signal itself). */
+  onAbort?: CallContext["onAbort"];
 }
 
 /** POSTs to the upstream; resolves with a 2xx response, or throws the upstream error as a GatewayError. */

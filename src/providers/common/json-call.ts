@@ -19,6 +19,7 @@
 import type { Dispatcher } from "undici";
 import { ERROR_KINDS, GatewayError } from "../../gateway/errors.js";
 import { agentFor, MAX_ERROR_BODY, replyError, transportError, type PostOptions } from "./http.js";
+import { watchAbort } from "./abort.js";
 import { headersDeadline, tooLarge, upstreamDefaults } from "./limits.js";
 
 /** Origin and path of a URL, kept per URL (an entity calls the same few URLs again and again). */
@@ -57,7 +58,7 @@ export function postJson(opts: PostOptions): Promise<unknown> {
     const finish = (): void => {
       done = true;
       clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
+      unwatch();
     };
     const stop = (reason: unknown): void => {
       if (done) return;
@@ -73,7 +74,7 @@ export function postJson(opts: PostOptions): Promise<unknown> {
     const onAbort = (): void => stop(signal.reason);
     /** The upstream's error reply, from at most the first 64 KiB of its body. */
     const errorReply = (): GatewayError => replyError(provider, status, headers, Buffer.concat(parts).toString("utf8"), opts.secrets, opts.errors);
-    signal.addEventListener("abort", onAbort, { once: true });
+    const unwatch = watchAbort(signal, opts.onAbort, onAbort);
     const timer = setTimeout(() => stop(new GatewayError(ERROR_KINDS.UPSTREAM_TIMEOUT, `${provider} did not finish within ${limits.totalMs} ms.`)), limits.totalMs);
     timer.unref();
 

@@ -15,6 +15,7 @@ import { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import { agentFor, MAX_ERROR_BODY, replyError, transportError, type PostOptions } from "./http.js";
 import { targetOf } from "./json-call.js";
+import { watchAbort } from "./abort.js";
 import { armTotalDeadline, headersDeadline, upstreamDefaults, type UpstreamLimits } from "./limits.js";
 
 /** A 2xx streamed answer: status, headers, and the body as it arrives. */
@@ -50,11 +51,11 @@ export function postStream(opts: PostOptions): Promise<UpstreamStream> {
       if (body) body.destroy(reason instanceof Error ? reason : new Error(String(reason)));
       else fail(reason);
     };
-    signal.addEventListener("abort", onAbort, { once: true });
+    const unwatch = watchAbort(signal, opts.onAbort, onAbort);
     const fail = (err: unknown): void => {
       if (settled) return;
       settled = true;
-      signal.removeEventListener("abort", onAbort);
+      unwatch();
       if (controller && !controller.aborted) controller.abort(err instanceof Error ? err : new Error(String(err)));
       reject(signal.aborted ? signal.reason : transportError(err, provider, signal));
     };
@@ -76,8 +77,11 @@ export function postStream(opts: PostOptions): Promise<UpstreamStream> {
         });
         body = b;
         settled = true;
+        // A body destroyed with an error before its reader listens (an abort in between) must
+        // not crash the process; a reader sees the error on `errored` or its own listener.
+        b.on("error", () => {});
         b.once("close", () => {
-          signal.removeEventListener("abort", onAbort);
+          unwatch();
           // Let go before its end (a reader stopped, a deadline, the caller's abort): cut the upstream response.
           if (!ended && !c.aborted) c.abort(b.errored ?? new Error("The stream's reader let it go."));
         });
@@ -102,7 +106,7 @@ export function postStream(opts: PostOptions): Promise<UpstreamStream> {
         }
         if (settled) return;
         settled = true;
-        signal.removeEventListener("abort", onAbort);
+        unwatch();
         reject(errorReply());
       },
       onResponseError(_c, err) {

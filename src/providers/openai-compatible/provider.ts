@@ -95,6 +95,7 @@ export function createOpenAICompatibleProvider(o: OpenAICompatibleOptions): Mode
       secrets: o.secrets,
       limits: ctx.upstream,
       dispatcher: o.dispatcher,
+      onAbort: ctx.onAbort,
     };
   }
   /** A non-streamed answer as the upstream sent it; the gateway checks its shape against the task. */

@@ -10,6 +10,7 @@ import { errorBody, toGatewayError, type RouteFamily } from "../errors.js";
 import { callerOf } from "../auth.js";
 import { errors } from "../../gateway/errors.js";
 import { writeSse } from "../sse.js";
+import { clientAbort } from "../client-abort.js";
 
 export interface QueryDeps {
   gateway: Gateway;
@@ -24,12 +25,8 @@ export async function handleQuery(
   family: RouteFamily,
   task?: Task,
 ): Promise<void> {
-  const ac = new AbortController();
+  const ac = clientAbort(reply.raw);
   const raw = reply.raw;
-  const onClose = () => {
-    if (!raw.writableFinished) ac.abort();
-  };
-  raw.once("close", onClose);
   let result;
   try {
     result = await deps.gateway.query({
@@ -37,7 +34,7 @@ export async function handleQuery(
       body: request.body,
       ...(task ? { task } : {}),
       caller: callerOf(request),
-      ctx: { signal: ac.signal, requestId: request.id },
+      ctx: { signal: ac.signal, onAbort: ac.onAbort, requestId: request.id },
     });
   } catch (err) {
     // The client went away before the upstream answered: the upstream call was cancelled
