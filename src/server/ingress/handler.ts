@@ -13,6 +13,7 @@ import type { NativeEvent } from "../../providers/provider.js";
 import { callerOf } from "../auth.js";
 import { toGatewayError } from "../errors.js";
 import { writeSse, type SseFraming } from "../sse.js";
+import { clientAbort } from "../client-abort.js";
 import type { QueryDeps } from "../routes/query.js";
 
 /** Renders an error in an ingress format's shape, with the status that format uses. */
@@ -62,11 +63,8 @@ const nativeFraming = (errorFrame: SseFraming["error"]): SseFraming => ({
 
 /** Runs a decoded chat request and answers in the ingress's format. */
 export async function handleChatIngress(deps: QueryDeps, request: FastifyRequest, reply: FastifyReply, call: ChatIngressCall): Promise<void> {
-  const ac = new AbortController();
+  const ac = clientAbort(reply.raw);
   const raw = reply.raw;
-  raw.once("close", () => {
-    if (!raw.writableFinished) ac.abort();
-  });
   let result;
   try {
     result = await deps.gateway.query({
@@ -74,7 +72,7 @@ export async function handleChatIngress(deps: QueryDeps, request: FastifyRequest
       body: call.body,
       task: "llm/v1/chat",
       caller: callerOf(request),
-      ctx: { signal: ac.signal, requestId: request.id },
+      ctx: { signal: ac.signal, onAbort: ac.onAbort, requestId: request.id },
       ...(call.native ? { native: call.native } : {}),
     });
   } catch (err) {

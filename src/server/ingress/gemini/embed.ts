@@ -13,6 +13,7 @@ import type { EmbeddingsRequest, EmbeddingsResponse, JsonObject } from "../../..
 import { callerOf } from "../../auth.js";
 import type { QueryDeps } from "../../routes/query.js";
 import { parseBody, unsupported } from "../parse.js";
+import { clientAbort } from "../../client-abort.js";
 
 const embedOne = z.looseObject({
   content: z.looseObject({ parts: z.array(z.looseObject({ text: z.string().optional() })).min(1) }),
@@ -41,12 +42,9 @@ async function embed(deps: QueryDeps, request: FastifyRequest, reply: FastifyRep
   const body: EmbeddingsRequest = { model: endpoint, input: items.map((r, i) => textOf(r, at(i))), usage_context: { ingress: "gemini" } };
   const d = items[0]?.outputDimensionality;
   if (d !== undefined) body["dimensions"] = d;
-  const ac = new AbortController();
   // The client going away (the response closing before it was written) cancels the upstream call.
-  reply.raw.once("close", () => {
-    if (!reply.raw.writableFinished) ac.abort();
-  });
-  const result = await deps.gateway.query({ endpoint, body, task: "llm/v1/embeddings", caller: callerOf(request), ctx: { signal: ac.signal, requestId: request.id } });
+  const ac = clientAbort(reply.raw);
+  const result = await deps.gateway.query({ endpoint, body, task: "llm/v1/embeddings", caller: callerOf(request), ctx: { signal: ac.signal, onAbort: ac.onAbort, requestId: request.id } });
   if (result.kind !== "response") throw errors.internal("An embeddings request was answered with a stream.");
   const res = result.response as EmbeddingsResponse;
   return [...res.data].sort((a, b) => a.index - b.index).map((e) => (Array.isArray(e.embedding) ? e.embedding : []));
