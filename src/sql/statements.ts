@@ -43,6 +43,13 @@ function parameterLiterals(params: ExecuteRequest["parameters"]): Map<string, st
   return out;
 }
 
+/** The execution of a statement refused before it started: nothing runs, both phases fail with `err`. */
+function refused(err: GatewayError): Execution {
+  const failed = Promise.reject(err);
+  failed.catch(() => undefined);
+  return { prepared: failed, done: failed, progress: { rowsDone: 0, calls: 0, errors: 0, rateLimitedWaits: 0, repeats: 0, startedAt: Date.now() }, cancel() {} };
+}
+
 export class SqlStatements {
   private readonly statements = new Map<string, Statement>();
 
@@ -52,7 +59,7 @@ export class SqlStatements {
     private readonly access: QueryAuthorizer,
   ) {}
 
-  /** Starts a statement; rejects with a 4xx when it is refused before it runs (bad SQL, the sandbox, a permission). */
+  /** Starts a statement; one refused before it runs (bad SQL, the sandbox, a permission) comes back FAILED, as Databricks answers it. */
   async start(req: ExecuteRequest, caller: Principal): Promise<Statement> {
     this.sweep();
     const id = randomUUID();
@@ -62,14 +69,22 @@ export class SqlStatements {
       },
       rows: (rows: Cell[][]) => this.append(st, rows),
     };
-    const execution = this.engine.execute({
-      id,
-      statement: req.statement,
-      invoker: new GatewayInvoker(this.gateway, this.access, caller),
-      sink,
-      ...(req.ai_concurrency ? { concurrency: req.ai_concurrency } : {}),
-      ...(req.parameters?.length ? { parameters: parameterLiterals(req.parameters) as Map<string, string> } : {}),
-    });
+    let execution: Execution;
+    try {
+      execution = this.engine.execute({
+        id,
+        statement: req.statement,
+        invoker: new GatewayInvoker(this.gateway, this.access, caller),
+        sink,
+        ...(req.ai_concurrency ? { concurrency: req.ai_concurrency } : {}),
+        ...(req.parameters?.length ? { parameters: parameterLiterals(req.parameters) as Map<string, string> } : {}),
+      });
+    } catch (err) {
+      // Its AI functions are malformed (an unknown model parameter, endpoint or option): the
+      // statement never starts, and fails below like one DuckDB cannot prepare.
+      if (!(err instanceof GatewayError)) throw err;
+      execution = refused(err);
+    }
     const st: Statement = {
       id,
       state: "PENDING",
@@ -86,7 +101,17 @@ export class SqlStatements {
       rowLimit: req.row_limit ?? Number.POSITIVE_INFINITY,
       byteLimit: Math.min(req.byte_limit ?? INLINE_BYTES, INLINE_BYTES),
     };
-    await execution.prepared;
+    try {
+      await execution.prepared;
+    } catch (err) {
+      if (!(err instanceof GatewayError)) throw err;
+      // Refused before it ran (bad SQL, an unknown endpoint or parameter, the file sandbox, no
+      // CAN_QUERY): Databricks answers such a statement with HTTP 200 and FAILED in its status.
+      execution.done.catch(() => {});
+      this.statements.set(id, st);
+      this.finish(st, "FAILED", { error_code: err.kind.errorCode, message: err.message });
+      return st;
+    }
     this.statements.set(id, st);
     st.state = "RUNNING";
     execution.done.then(

@@ -37,6 +37,9 @@ describe("SQL Statement Execution API and ai_query through the gateway", () => {
   };
   const execute = (statement: string, extra: Obj = {}, token = ADMIN) => sdk("POST", "/api/2.0/sql/statements", { statement, warehouse_id: "tessera", wait_timeout: "30s", on_wait_timeout: "CONTINUE", disposition: "INLINE", format: "JSON_ARRAY", ...extra }, token);
   const state = (j: Obj) => (j["status"] as Obj)["state"];
+  /** HTTP status, statement state and error code of a statement that failed (Databricks: 200 and FAILED). */
+  const failure = (r: { status: number; json: Obj }) => ({ status: r.status, state: state(r.json), code: ((r.json["status"] as Obj)["error"] as Obj | undefined)?.["error_code"] });
+  const errorMessage = (r: { json: Obj }) => String(((r.json["status"] as Obj)["error"] as Obj | undefined)?.["message"]);
   const rowsOf = (j: Obj) => ((j["result"] as Obj)["data_array"] ?? []) as unknown[][];
   const create = async (name: string, task: string, extra: Obj = {}) => {
     const r = await api.call("POST", "/api/2.0/serving-endpoints", {
@@ -109,11 +112,10 @@ describe("SQL Statement Execution API and ai_query through the gateway", () => {
     assert.match(String(((r.json["status"] as Obj)["error"] as Obj)["message"]), /the mock refuses 'FAIL now'/);
   });
 
-  it("refuses an unknown model parameter by name with a 400", async () => {
+  it("fails a statement with an unknown model parameter before it runs, naming it (200, FAILED)", async () => {
     const r = await execute("SELECT ai_query('chat', 'x', modelParameters => named_struct('max_tokenz', 1))");
-    assert.equal(r.status, 400);
-    assert.equal(r.json["error_code"], "INVALID_PARAMETER_VALUE");
-    assert.match(String(r.json["message"]), /AI_FUNCTION_INVALID_MODEL_PARAMETERS.*'max_tokenz'/);
+    assert.deepEqual(failure(r), { status: 200, state: "FAILED", code: "INVALID_PARAMETER_VALUE" });
+    assert.match(errorMessage(r), /AI_FUNCTION_INVALID_MODEL_PARAMETERS.*'max_tokenz'/);
   });
 
   it("runs asynchronously (wait_timeout 0s): polling, then the result in chunks", async () => {
@@ -185,7 +187,7 @@ describe("SQL Statement Execution API and ai_query through the gateway", () => {
     assert.ok(((s["progress"] as Obj)["rate_limited_waits"] as number) > 0);
   });
 
-  it("refuses a CAN_VIEW-only caller with 403", async () => {
+  it("fails the statement of a CAN_VIEW-only caller with PERMISSION_DENIED (200, FAILED)", async () => {
     const u = await api.call("POST", "/api/2.0/preview/scim/v2/Users", { userName: "viewer" });
     assert.equal(u.status, 201, u.text);
     const t = await api.call("POST", "/api/2.0/token-management/on-behalf-of/tokens", { user_name: "viewer" });
@@ -195,17 +197,18 @@ describe("SQL Statement Execution API and ai_query through the gateway", () => {
     const g = await api.call("PATCH", `/api/2.0/permissions/serving-endpoints/${epId}`, { access_control_list: [{ user_name: "viewer", permission_level: "CAN_VIEW" }] });
     assert.equal(g.status, 200, g.text);
     const r = await execute("SELECT ai_query('chat', 'hi')", {}, token);
-    assert.equal(r.status, 403, JSON.stringify(r.json));
-    assert.equal(r.json["error_code"], "PERMISSION_DENIED");
+    assert.deepEqual(failure(r), { status: 200, state: "FAILED", code: "PERMISSION_DENIED" }, JSON.stringify(r.json));
+    // The statement is the caller's: its status reads the same afterwards.
+    const id = String(r.json["statement_id"]);
+    assert.equal(state((await sdk("GET", `/api/2.0/sql/statements/${id}`, undefined, token)).json), "FAILED");
   });
 
   it("keeps the file sandbox: /etc/passwd and COPY outside the SQL data dir fail, inside works", async () => {
     const passwd = await execute("SELECT * FROM read_csv('/etc/passwd')");
-    assert.equal(passwd.status, 403);
-    assert.equal(passwd.json["error_code"], "PERMISSION_DENIED");
-    assert.match(String(passwd.json["message"]), /\/etc\/passwd.*SQL data directory/);
+    assert.deepEqual(failure(passwd), { status: 200, state: "FAILED", code: "PERMISSION_DENIED" });
+    assert.match(errorMessage(passwd), /\/etc\/passwd.*SQL data directory/);
     const out = await execute(`COPY (SELECT 1 AS a) TO '${tempDir("tessera-out-")}/x.csv'`);
-    assert.equal(out.status, 403);
+    assert.deepEqual(failure(out), { status: 200, state: "FAILED", code: "PERMISSION_DENIED" });
     const ok = await execute(`CREATE OR REPLACE TABLE reviews AS SELECT * FROM read_csv('${sqlDir}/reviews.csv')`);
     assert.equal(state(ok.json), "SUCCEEDED", JSON.stringify(ok.json));
     const copy = await execute(`COPY reviews TO '${sqlDir}/reviews.parquet' (FORMAT parquet)`);
@@ -218,9 +221,10 @@ describe("SQL Statement Execution API and ai_query through the gateway", () => {
     assert.equal((await sdk("POST", "/api/2.0/sql/statements", { statement: "SELECT 1" })).status, 400);
     assert.equal((await execute("SELECT 1", { warehouse_id: "nope" })).status, 404);
     assert.equal((await execute("SELECT 1", { wait_timeout: "3s" })).status, 400);
+    // A statement DuckDB cannot prepare is a FAILED statement, not a refused request.
     const syntax = await execute("SELEC 1");
-    assert.equal(syntax.status, 400);
-    assert.equal(syntax.json["error_code"], "BAD_REQUEST");
+    assert.deepEqual(failure(syntax), { status: 200, state: "FAILED", code: "BAD_REQUEST" });
+    assert.ok(String(syntax.json["statement_id"]).length > 0);
     assert.equal((await sdk("GET", "/api/2.0/sql/statements/does-not-exist")).status, 404);
     const p = await execute("SELECT :n + 1 AS x", { parameters: [{ name: "n", value: "41", type: "INT" }] });
     assert.deepEqual(rowsOf(p.json), [["42"]]);

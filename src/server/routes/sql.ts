@@ -6,8 +6,9 @@
  * - `GET /api/2.0/sql/statements/{id}/result/chunks/{n}` — one chunk of rows;
  * - `POST /api/2.0/sql/statements/{id}/cancel`;
  * - `GET /api/2.0/sql/warehouses[/{id}]` — the one built-in warehouse.
- * A statement refused before it runs (bad SQL, the file sandbox, no CAN_QUERY) is a 4xx;
- * one that fails while running is `FAILED` in its status, as Databricks answers.
+ * A malformed request (its body, the warehouse, the disposition) is a 4xx; a statement
+ * refused before it runs (bad SQL, the file sandbox, no CAN_QUERY) or one that fails while
+ * running is HTTP 200 with `FAILED` and the error in its status, as Databricks answers.
  */
 import type { FastifyInstance } from "fastify";
 import { errors } from "../../gateway/errors.js";
