@@ -37,6 +37,8 @@ export const ERROR_KINDS = {
   TOO_MANY_CONNECTIONS: { code: "TOO_MANY_CONNECTIONS", status: 429, errorCode: "REQUEST_LIMIT_EXCEEDED", openaiType: "rate_limit_error" },
   RATE_LIMITED: { code: "RATE_LIMITED", status: 429, errorCode: "REQUEST_LIMIT_EXCEEDED", openaiType: "rate_limit_error" },
   INTERNAL: { code: "INTERNAL", status: 500, errorCode: "INTERNAL_ERROR", openaiType: "api_error" },
+  // Never answered (the client is gone): the code its usage record and metrics carry.
+  CLIENT_CLOSED: { code: "CLIENT_CLOSED", status: 499, errorCode: "CANCELLED", openaiType: "api_error" },
   NOT_IMPLEMENTED: { code: "NOT_IMPLEMENTED", status: 501, errorCode: "NOT_IMPLEMENTED", openaiType: "api_error" },
   UPSTREAM_UNAVAILABLE: { code: "UPSTREAM_UNAVAILABLE", status: 503, errorCode: "TEMPORARILY_UNAVAILABLE", openaiType: "api_error" },
   SERVER_BUSY: { code: "SERVER_BUSY", status: 503, errorCode: "TEMPORARILY_UNAVAILABLE", openaiType: "api_error" },

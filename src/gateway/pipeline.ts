@@ -8,7 +8,7 @@
 import type { Principal } from "../auth/principal.js";
 import type { CallContext, ChunkStream, NativeAnswer, NativeEvent, NativeRequest } from "../providers/provider.js";
 import { observeNative } from "./native-observer.js";
-import { errors, GatewayError } from "./errors.js";
+import { ERROR_KINDS, errors, GatewayError } from "./errors.js";
 import type { LiveEndpoint, LiveEndpoints, LiveEntity } from "./live-endpoints.js";
 import {
   allowAll,
@@ -106,11 +106,13 @@ function tokensOf(usage: Usage | undefined): number | undefined {
   return usage.total_tokens ?? (usage.prompt_tokens ?? 0) + (usage.completion_tokens ?? 0);
 }
 
+const CLIENT_CLOSED = { status: ERROR_KINDS.CLIENT_CLOSED.status, code: ERROR_KINDS.CLIENT_CLOSED.code };
+
 /** The status a failure answers with (499: the client went away first). */
 function statusOf(err: unknown, ctx: CallContext): { status: number; code: string | undefined } {
   if (err instanceof GatewayError) return { status: err.status, code: err.kind.code };
-  if (ctx.signal.aborted) return { status: 499, code: "CLIENT_CLOSED" };
-  return { status: 500, code: "INTERNAL" };
+  if (ctx.signal.aborted) return CLIENT_CLOSED;
+  return { status: ERROR_KINDS.INTERNAL.status, code: ERROR_KINDS.INTERNAL.code };
 }
 
 export class Gateway {
@@ -225,7 +227,7 @@ export class Gateway {
         }
         const events = observeNative(a.events, (end) => {
           settle(admission, end.usage, req);
-          const s = end.outcome === "ok" ? { status: 200, code: undefined } : end.outcome === "aborted" ? { status: 499, code: "CLIENT_CLOSED" } : statusOf(end.error, input.ctx);
+          const s = end.outcome === "ok" ? { status: 200, code: undefined } : end.outcome === "aborted" ? CLIENT_CLOSED : statusOf(end.error, input.ctx);
           record({ entity: answered, status: s.status, errorCode: s.code, usage: end.usage, request: req, response: undefined, rateLimited: false });
         });
         return { kind: "native-stream", entity, events };
@@ -244,7 +246,7 @@ export class Gateway {
       const answered = entity;
       const chunks = observeStream(guarded, aggregate, (end) => {
         settle(admission, end.usage, req);
-        const s = end.outcome === "ok" ? { status: 200, code: undefined } : end.outcome === "aborted" ? { status: 499, code: "CLIENT_CLOSED" } : statusOf(end.error, input.ctx);
+        const s = end.outcome === "ok" ? { status: 200, code: undefined } : end.outcome === "aborted" ? CLIENT_CLOSED : statusOf(end.error, input.ctx);
         record({ entity: answered, status: s.status, errorCode: s.code, usage: end.usage, request: req, response: end.response, rateLimited: false });
       });
       return { kind: "stream", entity, chunks };

@@ -10,6 +10,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { RequestRecord } from "../gateway/policies.js";
+import { ERROR_KINDS } from "../gateway/errors.js";
 
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -95,7 +96,7 @@ export class GatewayMetrics {
     if (!req) c.byClass.set(cls, (req = this.requests.labels(endpoint, entity, cls)));
     req.inc();
     c.duration.observe(rec.latencyMs / 1000);
-    if (rec.status >= 400) this.errors.labels(endpoint, entity, rec.errorCode ?? "UNKNOWN").inc();
+    if (rec.status >= 400) this.errors.labels(endpoint, entity, rec.errorCode ?? ERROR_KINDS.INTERNAL.code).inc();
     if (rec.rateLimited) this.rateLimited.labels(endpoint).inc();
     const u = rec.usage;
     if (u) {
